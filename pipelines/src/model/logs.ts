@@ -1,0 +1,32 @@
+import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './common.ts';
+
+export interface LogsData {
+  resourceLogs: ResourceLogs[];
+}
+
+export interface ResourceLogs {
+  resource: Resource;
+  scopeLogs: ScopeLogs[];
+  schemaUrl: string;
+}
+
+export interface ScopeLogs {
+  scope: InstrumentationScope;
+  logRecords: LogRecord[];
+  schemaUrl: string;
+}
+
+export interface LogRecord {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  /** SeverityNumber 0..24 */
+  severityNumber: number;
+  severityText: string;
+  body: AnyValue;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  flags: number;
+  traceId: string;
+  spanId: string;
+  eventName: string;
+}

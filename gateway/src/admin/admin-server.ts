@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { Logger } from 'pino';
+import type { HostPort } from '../config/endpoint.ts';
+import { listen } from '../receivers/listen.ts';
+
+export interface ReadinessCheck {
+  name: string;
+  /** True when this part can do its work now. */
+  ready(): boolean | Promise<boolean>;
+}
+
+export interface AdminServerOptions {
+  endpoint: HostPort;
+  exporter: PrometheusExporter;
+  checks: ReadinessCheck[];
+  readinessCacheMs: number;
+  logger: Logger;
+}
+
+/** `/metrics`, `/healthz` and `/readyz`, on their own port, never on the OTLP ports. */
+export async function startAdminServer(options: AdminServerOptions): Promise<Server> {
+  let cached: { at: number; body: Record<string, boolean>; ok: boolean } | undefined;
+
+  async function readiness() {
+    const now = Date.now();
+    if (cached && now - cached.at < options.readinessCacheMs) return cached;
+    const body: Record<string, boolean> = {};
+    for (const check of options.checks) {
+      body[check.name] = await Promise.resolve(check.ready()).catch(() => false);
+    }
+    cached = { at: now, body, ok: Object.values(body).every(Boolean) };
+    return cached;
+  }
+
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      options.exporter.getMetricsRequestHandler(request, response);
+    } else if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"alive"}');
+    } else if (path === '/readyz') {
+      readiness().then(
+        ({ ok, body }) => {
+          response
+            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks: body }));
+        },
+        (error: Error) => {
+          options.logger.error({ err: error }, 'readiness check failed');
+          response.writeHead(503).end();
+        },
+      );
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+    }
+  });
+  await listen(server, options.endpoint);
+  return server;
+}

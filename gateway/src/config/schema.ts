@@ -1,0 +1,156 @@
+// The gateway's configuration: the single source of truth for options and their defaults.
+// docs/CONFIG.md documents every field here.
+import { z } from 'zod';
+import { endpointSchema } from './endpoint.ts';
+
+const corsSchema = z
+  .strictObject({
+    /** Exact origins (`https://app.example.com`) or `*` (never sent together with credentials). */
+    allowedOrigins: z.array(z.string()).default([]),
+    allowedHeaders: z.array(z.string()).default([]),
+    maxAgeSeconds: z.number().int().nonnegative().default(7200),
+  })
+  .prefault({});
+
+const httpReceiverSchema = z
+  .strictObject({
+    endpoint: endpointSchema('127.0.0.1:4318'),
+    /** Limit on the decompressed body, checked while reading and inflating. */
+    maxRequestBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
+    cors: corsSchema,
+    /** Peers whose X-Forwarded-For is believed when recording the client address. */
+    trustedProxies: z.array(z.string()).default([]),
+  })
+  .prefault({});
+
+const grpcReceiverSchema = z
+  .strictObject({
+    endpoint: endpointSchema('127.0.0.1:4317'),
+    /** Limit on one (decompressed) message, as the Collector's max_recv_msg_size_mib. */
+    maxRecvMsgSizeMiB: z.number().positive().default(4),
+  })
+  .prefault({});
+
+const receiversSchema = z
+  .strictObject({
+    otlp: z
+      .strictObject({
+        grpc: grpcReceiverSchema.nullable(),
+        http: httpReceiverSchema.nullable(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const apiKeySchema = z.strictObject({
+  key: z.string().min(16, { error: 'API keys must be at least 16 characters' }),
+  tenant: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+    error: 'expected a tenant name of lowercase letters, digits, "-" and "_" (at most 64)',
+  }),
+});
+
+const authSchema = z
+  .strictObject({
+    /** With no keys configured, auth is off and data belongs to `defaultTenant`. */
+    apiKeys: z.array(apiKeySchema).default([]),
+    /** Header carrying the key when not sent as `Authorization: Bearer <key>`. */
+    header: z.string().toLowerCase().default('x-api-key'),
+    defaultTenant: z.string().default('default'),
+  })
+  .prefault({});
+
+const embeddedBufferSchema = z
+  .looseObject({
+    dir: z.string().default('./data'),
+  })
+  .prefault({});
+
+const bufferSchema = z
+  .strictObject({
+    embedded: embeddedBufferSchema,
+    kafka: z.record(z.string(), z.unknown()).optional(),
+  })
+  .prefault({});
+
+const limitsSchema = z
+  .strictObject({
+    /** Bytes of requests being received or awaiting the buffer at once; past it, 429 / RESOURCE_EXHAUSTED. */
+    maxInFlightBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
+    /** Seconds a refused client is asked to wait (Retry-After). */
+    retryAfterSeconds: z.number().int().positive().default(1),
+    /** Deepest AnyValue nesting accepted at ingest. */
+    maxAnyValueDepth: z.number().int().positive().default(64),
+  })
+  .prefault({});
+
+const adminSchema = z
+  .strictObject({
+    endpoint: endpointSchema('127.0.0.1:13133'),
+    /** How long /readyz caches its answer. */
+    readinessCacheMs: z.number().int().nonnegative().default(1000),
+  })
+  .prefault({});
+
+const logSchema = z
+  .strictObject({
+    /** Overridden by the LOG_LEVEL environment variable. */
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  })
+  .prefault({});
+
+const serviceSchema = z
+  .strictObject({
+    /** `both` runs ingest and the process loop in one process (the only choice with the embedded buffer). */
+    role: z.enum(['both', 'ingest', 'process']).default('both'),
+    /** On SIGTERM: stop accepting, finish in-flight work, flush and commit within this time. */
+    shutdownGracePeriodSeconds: z.number().positive().default(30),
+  })
+  .prefault({});
+
+const componentsSchema = z.record(
+  z.string(),
+  z
+    .unknown()
+    .nullable()
+    .transform((value) => value ?? {}),
+);
+
+const pipelineSchema = z.strictObject({
+  processors: z.array(z.string()).default([]),
+  exporters: z.array(z.string()).min(1, { error: 'a pipeline needs at least one exporter' }),
+});
+
+export const DEFAULT_PIPELINE = { processors: [], exporters: ['debug'] };
+
+export const configSchema = z.strictObject({
+  receivers: receiversSchema,
+  auth: authSchema,
+  buffer: bufferSchema,
+  limits: limitsSchema,
+  processors: componentsSchema.default({}),
+  exporters: componentsSchema.default({ debug: {} }),
+  pipelines: z
+    .strictObject({
+      traces: pipelineSchema.optional(),
+      metrics: pipelineSchema.optional(),
+      logs: pipelineSchema.optional(),
+    })
+    .default({ traces: DEFAULT_PIPELINE, metrics: DEFAULT_PIPELINE, logs: DEFAULT_PIPELINE }),
+  admin: adminSchema,
+  log: logSchema,
+  service: serviceSchema,
+});
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type HttpReceiverConfig = z.output<typeof httpReceiverSchema>;
+export type GrpcReceiverConfig = z.output<typeof grpcReceiverSchema>;
+export type AuthConfig = z.output<typeof authSchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;

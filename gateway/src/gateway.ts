@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { startAdminServer } from './admin/admin-server.ts';
+import { createTenantResolver } from './auth/api-keys.ts';
+import { parseEndpoint } from './config/endpoint.ts';
+import type { GatewayConfig } from './config/schema.ts';
+import { openBuffer } from './buffer/open-buffer.ts';
+import { InFlightLimiter } from './ingest/in-flight-limiter.ts';
+import { IngestService } from './ingest/ingest-service.ts';
+import { startProcessRole, type ProcessRole } from './process/start-process-role.ts';
+import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
+import { startHttpReceiver } from './receivers/http/http-receiver.ts';
+import { boundPort } from './receivers/listen.ts';
+import { startSelfTelemetry } from './telemetry/self-metrics.ts';
+
+export interface RunningGateway {
+  ports: { grpc?: number; http?: number; admin: number };
+  /** Stop accepting, finish in-flight requests, drain and commit the process loop, close the buffer. */
+  stop(): Promise<void>;
+}
+
+/** Assembles and starts every part the config asks for. */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const telemetry = startSelfTelemetry();
+  const buffer = await openBuffer(config, logger);
+  const role = config.service.role;
+  const runsIngest = role !== 'process';
+  const runsProcess = role !== 'ingest';
+
+  let processRole: ProcessRole | undefined;
+  if (runsProcess) processRole = await startProcessRole(config, buffer, logger);
+
+  let httpServer: Server | undefined;
+  let grpcServer: (grpc.Server & { boundPort?: number }) | undefined;
+  if (runsIngest) {
+    const ingest = new IngestService({
+      producer: buffer.producer,
+      metrics: telemetry.receiver,
+      maxAnyValueDepth: config.limits.maxAnyValueDepth,
+      logger: logger.child({ component: 'ingest' }),
+    });
+    const shared = {
+      ingest,
+      tenants: createTenantResolver(config.auth),
+      limiter: new InFlightLimiter(config.limits.maxInFlightBytes, config.limits.retryAfterSeconds),
+      metrics: telemetry.receiver,
+    };
+    const { http, grpc: grpcConfig } = config.receivers.otlp;
+    if (http)
+      httpServer = await startHttpReceiver({
+        ...shared,
+        config: http,
+        logger: logger.child({ component: 'otlp-http' }),
+      });
+    if (grpcConfig)
+      grpcServer = await startGrpcReceiver({
+        ...shared,
+        config: grpcConfig,
+        logger: logger.child({ component: 'otlp-grpc' }),
+      });
+  }
+
+  const admin = await startAdminServer({
+    endpoint: parseEndpoint(config.admin.endpoint)!,
+    exporter: telemetry.exporter,
+    readinessCacheMs: config.admin.readinessCacheMs,
+    logger: logger.child({ component: 'admin' }),
+    checks: [
+      ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
+      ...(processRole ? [{ name: 'process_loop', ready: () => processRole.isRunning() }] : []),
+    ],
+  });
+
+  return {
+    ports: {
+      http: httpServer ? boundPort(httpServer) : undefined,
+      grpc: grpcServer?.boundPort,
+      admin: boundPort(admin),
+    },
+    async stop() {
+      await Promise.all([
+        httpServer && closeHttp(httpServer),
+        grpcServer && new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())),
+      ]);
+      await processRole?.stop();
+      await buffer.close();
+      await new Promise((resolve) => admin.close(resolve));
+      await telemetry.shutdown();
+    },
+  };
+}
+
+/** Stops accepting; idle keep-alive sockets close now, busy ones after their request is answered. */
+async function closeHttp(server: Server): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  await closed;
+}

@@ -1,0 +1,72 @@
+import {
+  type BufferEntry,
+  BufferHeader,
+  type BufferProducer,
+  OTLP_PROTO_CONTENT_TYPE,
+} from '@otelgate/pipelines/buffer/buffer.ts';
+import { asOtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { jsonToProto, scanExportRequest } from '@otelgate/pipelines/otlp/index.ts';
+import type { Logger } from 'pino';
+import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
+
+export type Transport = 'grpc' | 'http';
+
+export interface IngestRequest {
+  signal: Signal;
+  transport: Transport;
+  /** Decompressed body: OTLP protobuf, or OTLP/JSON when `json` is set. */
+  body: Uint8Array;
+  json: boolean;
+  tenant: string;
+  peerAddress: string | undefined;
+}
+
+export interface IngestOptions {
+  producer: BufferProducer;
+  metrics: ReceiverMetrics;
+  maxAnyValueDepth: number;
+  logger: Logger;
+}
+
+/**
+ * The transport-independent ingest step: scan (never fully decode) the OTLP payload, pick its
+ * key, append the raw protobuf to the buffer, and return only once the buffer made it durable.
+ */
+export class IngestService {
+  readonly #options: IngestOptions;
+
+  constructor(options: IngestOptions) {
+    this.#options = options;
+  }
+
+  async accept(request: IngestRequest): Promise<{ itemCount: number }> {
+    const { signal, transport } = request;
+    const { metrics } = this.#options;
+    let itemCount = 0;
+    try {
+      // JSON is transcoded to protobuf once, here; the buffer only ever holds protobuf.
+      const proto = request.json ? jsonToProto(signal, request.body) : request.body;
+      const scan = scanExportRequest(signal, proto, { maxAnyValueDepth: this.#options.maxAnyValueDepth });
+      itemCount = scan.itemCount;
+      const headers: Record<string, string> = {
+        [BufferHeader.tenant]: request.tenant,
+        [BufferHeader.contentType]: OTLP_PROTO_CONTENT_TYPE,
+      };
+      if (request.peerAddress) headers[BufferHeader.peerAddress] = request.peerAddress;
+      const entry: BufferEntry = { key: scan.key, value: proto, headers };
+      const started = performance.now();
+      await this.#options.producer.append(signal, [entry]);
+      metrics.bufferAppendDuration.record((performance.now() - started) / 1000, { signal });
+      metrics.acceptedItems.add(itemCount, { signal, transport });
+      return { itemCount };
+    } catch (error) {
+      const failure = asOtelgateError(error);
+      metrics.refusedItems.add(itemCount, { signal, transport, reason: failure.kind });
+      if (failure.kind === 'internal') {
+        this.#options.logger.error({ err: error, signal, transport }, 'ingest failed unexpectedly');
+      }
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// Every metric the gateway declares about itself lives here (and in the per-part metrics.ts
+// files of the pipelines components), so /metrics and docs/CONFIG.md#telemetry agree.
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { metrics as otelMetrics, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+
+const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SIZE_BUCKETS_BYTES = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
+
+export interface ReceiverMetrics {
+  acceptedItems: Counter;
+  refusedItems: Counter;
+  requestDuration: Histogram;
+  requestSize: Histogram;
+  bufferAppendDuration: Histogram;
+}
+
+export interface SelfTelemetry {
+  exporter: PrometheusExporter;
+  meter: Meter;
+  receiver: ReceiverMetrics;
+  shutdown(): Promise<void>;
+}
+
+/** Registers the global MeterProvider (components call `metrics.getMeter('otelgate')`) with a Prometheus pull reader. */
+export function startSelfTelemetry(): SelfTelemetry {
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  otelMetrics.setGlobalMeterProvider(provider);
+  const meter = otelMetrics.getMeter('otelgate');
+  const stopProcessMetrics = declareProcessMetrics(meter);
+  return {
+    exporter,
+    meter,
+    receiver: declareReceiverMetrics(meter),
+    async shutdown() {
+      stopProcessMetrics();
+      await provider.shutdown();
+      otelMetrics.disable();
+    },
+  };
+}
+
+function declareReceiverMetrics(meter: Meter): ReceiverMetrics {
+  return {
+    acceptedItems: meter.createCounter('otelgate_receiver_accepted_items', {
+      description:
+        'Spans, metric points and log records acknowledged to clients (durable in the buffer), by signal and transport.',
+    }),
+    refusedItems: meter.createCounter('otelgate_receiver_refused_items', {
+      description:
+        'Items refused to clients, by signal, transport and reason (items are 0-counted per request when the body could not be read).',
+    }),
+    requestDuration: meter.createHistogram('otelgate_receiver_request_duration_seconds', {
+      description: 'Time from request start to response, by signal, transport and outcome.',
+      advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
+    }),
+    requestSize: meter.createHistogram('otelgate_receiver_request_size_bytes', {
+      description: 'Decompressed OTLP request size, by signal and transport.',
+      advice: { explicitBucketBoundaries: SIZE_BUCKETS_BYTES },
+    }),
+    bufferAppendDuration: meter.createHistogram('otelgate_buffer_append_duration_seconds', {
+      description: 'Time for the buffer to confirm an append (fsync or Kafka ack), by signal.',
+      advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
+    }),
+  };
+}
+
+/** Process CPU, RSS, heap, event-loop delay and GC, under the names Prometheus clients use. */
+function declareProcessMetrics(meter: Meter): () => void {
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const gcDuration = meter.createHistogram('otelgate_process_gc_duration_seconds', {
+    description: 'Garbage collection pauses, by kind.',
+    advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
+  });
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      gcDuration.record(entry.duration / 1000, { kind: String(kind) });
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+
+  meter
+    .createObservableCounter('process_cpu_seconds', { description: 'User and system CPU time spent.' })
+    .addCallback((result) => {
+      const usage = process.cpuUsage();
+      result.observe((usage.user + usage.system) / 1e6);
+    });
+  meter
+    .createObservableGauge('process_resident_memory_bytes', { description: 'Resident set size.' })
+    .addCallback((result) => {
+      result.observe(process.memoryUsage.rss());
+    });
+  meter.createObservableGauge('nodejs_heap_used_bytes', { description: 'V8 heap in use.' }).addCallback((result) => {
+    result.observe(process.memoryUsage().heapUsed);
+  });
+  meter
+    .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
+      description: 'Event-loop delay, 99th percentile since the last scrape.',
+    })
+    .addCallback((result) => {
+      result.observe(loopDelay.percentile(99) / 1e9);
+      loopDelay.reset();
+    });
+  return () => {
+    gcObserver.disconnect();
+    loopDelay.disable();
+  };
+}

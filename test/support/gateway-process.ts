@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { freePort } from './free-port.ts';
+
+const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
+
+export interface GatewayProcess {
+  dir: string;
+  configPath: string;
+  httpUrl: string;
+  grpcAddress: string;
+  adminUrl: string;
+  /** Every line the gateway wrote to stdout and stderr so far. */
+  output: string[];
+  child: ChildProcess;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface GatewayProcessOptions {
+  /** Reuse a data dir (restart after a kill). */
+  dir?: string;
+  /** Deep-merged over the test defaults (file exporter into <dir>/out.ndjson for every signal). */
+  config?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  ports?: { http: number; grpc: number; admin: number };
+}
+
+/** Starts `otelgate start` as a real child process on free ports and waits for its ready line. */
+export async function startGatewayProcess(options: GatewayProcessOptions = {}): Promise<GatewayProcess> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'otelgate-test-'));
+  const ports = options.ports ?? { http: await freePort(), grpc: await freePort(), admin: await freePort() };
+  const base: Record<string, unknown> = {
+    receivers: {
+      otlp: { grpc: { endpoint: `127.0.0.1:${ports.grpc}` }, http: { endpoint: `127.0.0.1:${ports.http}` } },
+    },
+    buffer: { embedded: { dir: join(dir, 'buffer') } },
+    exporters: { file: { path: join(dir, 'out.ndjson') } },
+    pipelines: { traces: { exporters: ['file'] }, metrics: { exporters: ['file'] }, logs: { exporters: ['file'] } },
+    admin: { endpoint: `127.0.0.1:${ports.admin}` },
+    service: { shutdownGracePeriodSeconds: 10 },
+  };
+  const config = deepMerge(base, options.config ?? {});
+  const configPath = join(dir, `config-${Date.now()}.yaml`);
+  writeFileSync(configPath, stringify(config));
+
+  const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onLine = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        output.push(line);
+        if (line.includes('"otelgate ready"')) resolve();
+      }
+    };
+    child.stdout.on('data', onLine);
+    child.stderr.on('data', onLine);
+    exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output.join('\n')}`)));
+  });
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await ready.finally(() => clearTimeout(timeout));
+
+  return {
+    dir,
+    configPath,
+    httpUrl: `http://127.0.0.1:${ports.http}`,
+    grpcAddress: `127.0.0.1:${ports.grpc}`,
+    adminUrl: `http://127.0.0.1:${ports.admin}`,
+    output,
+    child,
+    exited,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = result[key];
+    result[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

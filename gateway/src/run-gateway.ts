@@ -4,7 +4,7 @@ import { createLogger } from './telemetry/logger.ts';
 
 /** `otelgate start`: runs until SIGTERM/SIGINT, then shuts down within the grace period. Resolves to the exit code. */
 export async function runGateway(config: GatewayConfig): Promise<number> {
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log);
   const gateway = await startGateway(config, logger);
   logger.info({ role: config.service.role, ports: gateway.ports }, 'otelgate ready');
 

@@ -99,10 +99,20 @@ const adminSchema = z
   })
   .prefault({});
 
+const logFileSchema = z.strictObject({
+  path: z.string(),
+  maxSizeMiB: z.number().positive().default(100),
+  rotateEveryHours: z.number().int().positive().default(24),
+  retentionDays: z.number().positive().default(7),
+  compress: z.boolean().default(true),
+});
+
 const logSchema = z
   .strictObject({
     /** Overridden by the LOG_LEVEL environment variable. */
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Also write the log to a rotated file (stdout is always written). */
+    file: logFileSchema.optional(),
   })
   .prefault({});
 
@@ -153,4 +163,5 @@ export type GatewayConfig = z.output<typeof configSchema>;
 export type HttpReceiverConfig = z.output<typeof httpReceiverSchema>;
 export type GrpcReceiverConfig = z.output<typeof grpcReceiverSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
+export type LogConfig = z.output<typeof logSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;

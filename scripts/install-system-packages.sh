@@ -3,6 +3,9 @@
 set -euo pipefail
 PACKAGES=(
   # one package per line; see the comment beside each for who needs it
+  prometheus               # promtool and a real Prometheus for deploy/ tests (issue 7) and metrics tests
+  prometheus-alertmanager  # amtool and a real Alertmanager for deploy/ tests (issue 7)
+  docker-compose           # validates docker-compose.yml without an engine (issue 7)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,4 +1,5 @@
 // Every processor the config can name. Add one line per component.
 import type { ProcessorFactory } from '../components/factory.ts';
+import { geoipProcessorFactory } from './geoip/factory.ts';
 
-export const PROCESSOR_FACTORIES: ProcessorFactory[] = [];
+export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory];

@@ -1,5 +1,6 @@
 // Every processor the config can name. Add one line per component.
 import type { ProcessorFactory } from '../components/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
+import { redactProcessorFactory } from './redact/factory.ts';
 
-export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory];
+export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory, redactProcessorFactory];

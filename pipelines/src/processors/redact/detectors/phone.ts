@@ -1,0 +1,71 @@
+// Phone numbers: E.164 and international notation (`+14155552671`, `+44 20 7946 0958`,
+// `+1 (415) 555-2671`), read by a scanner from each '+'; and national formats by bounded
+// regexes: NANP `(415) 555-2671`, `415-555-2671`, `415.555.2671`, and trunk-prefixed
+// `020 7946 0958`, `030-1234-5678`.
+import { type Detector, isAlphanumeric, isDigit, type Match, regexDetector } from './detector.ts';
+
+const MAX_INTERNATIONAL = 24;
+
+function scanInternational(text: string, out: Match[]): void {
+  let plus = text.indexOf('+');
+  while (plus >= 0) {
+    const before = plus > 0 ? text.charCodeAt(plus - 1) : 32;
+    const first = text.charCodeAt(plus + 1);
+    if (isAlphanumeric(before) || before === 43 || !isDigit(first) || first === 48) {
+      plus = text.indexOf('+', plus + 1);
+      continue;
+    }
+    let j = plus + 1;
+    let digits = 0;
+    let lastWasSeparator = false;
+    let open = false;
+    const limit = Math.min(text.length, plus + MAX_INTERNATIONAL);
+    while (j < limit) {
+      const c = text.charCodeAt(j);
+      if (isDigit(c)) {
+        digits++;
+        lastWasSeparator = false;
+      } else if ((c === 32 || c === 45 || c === 46) && !lastWasSeparator) {
+        lastWasSeparator = true;
+      } else if (c === 40 && !open) {
+        open = true;
+      } else if (c === 41 && open) {
+        open = false;
+      } else break;
+      j++;
+    }
+    let end = j;
+    while (end > plus + 1 && !isDigit(text.charCodeAt(end - 1))) end--;
+    if (end < j && text.charCodeAt(end) === 41) end++; // keep a closing parenthesis of (0)
+    const after = j < text.length ? text.charCodeAt(j) : 32;
+    const runsOn = j === limit && j < text.length && isDigit(after);
+    const glued = end === j && (isAlphanumeric(after) || after === 95);
+    if (digits >= 8 && digits <= 15 && !runsOn && !glued) {
+      out.push({ start: plus, end, kind: 'phone' });
+      plus = text.indexOf('+', end);
+    } else {
+      plus = text.indexOf('+', plus + 1);
+    }
+  }
+}
+
+const nanp = regexDetector(
+  'phone',
+  /(?<![\w.+/-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}([-. ]))\d{3}([-. ])\d{4}(?![\w/-]|[.:]\d)/g,
+  { accept: (m) => m[1] === undefined || m[1] === m[2] },
+);
+const trunk = regexDetector('phone', /(?<![\w.+/-])0\d{1,4}([ -])\d{3,4}\1\d{3,4}(?![\w/-]|[.:]\d)/g, {
+  accept: (m) => {
+    const digits = m[0].replace(/\D/g, '').length;
+    return digits >= 10 && digits <= 12;
+  },
+});
+
+export const phoneDetector: Detector = {
+  kind: 'phone',
+  scan(text: string, out: Match[]): void {
+    scanInternational(text, out);
+    nanp.scan(text, out);
+    trunk.scan(text, out);
+  },
+};

@@ -2,7 +2,7 @@
 // four separated by single spaces, with a valid ISO 7064 mod-97 checksum. Candidates come from
 // a scan for a word boundary then two letters and two digits; each is read for at most 34
 // characters plus separators.
-import { type Detector, isAlphanumeric, isAsciiLetter, isDigit, type Match } from './detector.ts';
+import { type Detector, isAlphanumeric, isDigit, type Match } from './detector.ts';
 
 const LENGTHS: Record<string, number> = {
   AD: 24,
@@ -134,14 +134,17 @@ export const ibanDetector: Detector = {
       if (!isUpper(c1) || !isDigit(text.charCodeAt(start + 2)) || !isDigit(text.charCodeAt(start + 3))) continue;
       const expected = LENGTH_TABLE[(c0 - 65) * 26 + (c1 - 65)];
       if (expected === 0) continue;
-      let j = start;
-      let count = 0;
+      // Groups of four separated by single spaces, or no spaces at all.
+      let j = start + 4;
+      let count = 4;
+      let inGroup = 0;
       while (j < n && count < expected) {
         const c = text.charCodeAt(j);
-        if (isDigit(c) || isAsciiLetter(c)) {
+        if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
           count++;
           j++;
-        } else if (c === 32 && count % 4 === 0 && j + 1 < n && isAlphanumeric(text.charCodeAt(j + 1))) {
+          inGroup = inGroup === 3 ? 0 : inGroup + 1;
+        } else if (c === 32 && inGroup === 0 && j + 1 < n && isAlphanumeric(text.charCodeAt(j + 1))) {
           j++;
         } else break;
       }

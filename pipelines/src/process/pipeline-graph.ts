@@ -1,0 +1,171 @@
+// The pipeline graph, built and validated once at start (as the Collector does): which
+// processors run in which order per signal, and which exporters receive the result. A component
+// named by several signals' pipelines is one instance.
+import type { Logger } from 'pino';
+import type { Exporter, Processor, RecordContext, SignalData } from '../components/component.ts';
+import type { FactoryContext } from '../components/factory.ts';
+import { OtelgateError } from '../errors/error-kinds.ts';
+import type { Signal } from '../model/common.ts';
+import {
+  type ComponentFactories,
+  checkPipelineSections,
+  DEFAULT_FACTORIES,
+  formatIssuePath,
+} from './component-configs.ts';
+import { configuredSignals, type PipelineSections } from './config.ts';
+
+export interface ProcessorNode {
+  id: string;
+  processor: Processor;
+}
+
+export interface ExporterNode {
+  id: string;
+  exporter: Exporter;
+}
+
+export interface SignalPipeline {
+  signal: Signal;
+  processors: readonly ProcessorNode[];
+  exporters: readonly ExporterNode[];
+}
+
+/** Where processors' `emit` calls go; the process loop installs one. */
+export type EmitHandler = (signal: Signal, data: SignalData[Signal], ctx: RecordContext, emitter: string) => void;
+
+export interface PipelineGraph {
+  /** Signals that have a pipeline, in `traces, metrics, logs` order. */
+  readonly signals: readonly Signal[];
+  pipeline(signal: Signal): SignalPipeline | undefined;
+  readonly processors: ReadonlyMap<string, Processor>;
+  readonly exporters: ReadonlyMap<string, Exporter>;
+  setEmitHandler(handler: EmitHandler): void;
+  /** Calls every exporter's `start()`. */
+  start(): Promise<void>;
+  /** Shuts processors down, then exporters (which flush); each at most once, errors logged. */
+  shutdown(): Promise<void>;
+}
+
+export interface BuildGraphOptions {
+  logger: Logger;
+  /** The gateway's data directory, for components that keep state on disk. */
+  dataDir: string;
+  factories?: ComponentFactories;
+}
+
+/**
+ * Validates the sections (unknown types, bad component configs, ids a pipeline names but nobody
+ * configured: one `invalid-argument` error listing every problem with its path), then creates
+ * every component a pipeline uses. Configured but unused components are not created.
+ */
+export async function buildPipelineGraph(
+  sections: PipelineSections,
+  options: BuildGraphOptions,
+): Promise<PipelineGraph> {
+  const checked = checkPipelineSections(sections, options.factories ?? DEFAULT_FACTORIES);
+  if (checked.issues.length > 0) throw configError(checked.issues);
+
+  const signals = configuredSignals(sections.pipelines);
+  const logger = options.logger.child({ component: 'pipelines' });
+  let emitHandler: EmitHandler | undefined;
+  const contextFor = (id: string): FactoryContext => ({
+    id,
+    dataDir: options.dataDir,
+    logger: options.logger,
+    emit(signal, data, ctx) {
+      if (!emitHandler) throw new OtelgateError('internal', `${id} emitted ${signal} before the process loop started`);
+      emitHandler(signal, data, ctx, id);
+    },
+  });
+
+  const usedProcessors = new Set(signals.flatMap((signal) => sections.pipelines[signal]?.processors ?? []));
+  const usedExporters = new Set(signals.flatMap((signal) => sections.pipelines[signal]?.exporters ?? []));
+  for (const id of Object.keys(sections.processors)) {
+    if (!usedProcessors.has(id)) logger.warn({ processor: id }, 'processor is configured but no pipeline uses it');
+  }
+  for (const id of Object.keys(sections.exporters)) {
+    if (!usedExporters.has(id)) logger.warn({ exporter: id }, 'exporter is configured but no pipeline uses it');
+  }
+
+  const processors = new Map<string, Processor>();
+  const exporters = new Map<string, Exporter>();
+  const shutdownAll = async () => {
+    for (const [id, processor] of processors) await settleQuietly(logger, id, () => processor.shutdown?.());
+    for (const [id, exporter] of exporters) await settleQuietly(logger, id, () => exporter.shutdown());
+  };
+  try {
+    for (const id of usedProcessors) {
+      const { factory, config } = checked.processors.get(id)!;
+      processors.set(id, await factory.create(config, contextFor(id)));
+    }
+    for (const id of usedExporters) {
+      const { factory, config } = checked.exporters.get(id)!;
+      exporters.set(id, await factory.create(config, contextFor(id)));
+    }
+  } catch (error) {
+    await shutdownAll();
+    throw error;
+  }
+
+  const pipelines = new Map<Signal, SignalPipeline>();
+  const signalIssues: { path: (string | number)[]; message: string }[] = [];
+  for (const signal of signals) {
+    const config = sections.pipelines[signal]!;
+    config.processors.forEach((id, index) => {
+      if (!processors.get(id)!.signals.includes(signal)) {
+        signalIssues.push({
+          path: ['pipelines', signal, 'processors', index],
+          message: `processor "${id}" does not handle ${signal}`,
+        });
+      }
+    });
+    config.exporters.forEach((id, index) => {
+      if (!exporters.get(id)!.signals.includes(signal)) {
+        signalIssues.push({
+          path: ['pipelines', signal, 'exporters', index],
+          message: `exporter "${id}" does not accept ${signal}`,
+        });
+      }
+    });
+    pipelines.set(signal, {
+      signal,
+      processors: config.processors.map((id) => ({ id, processor: processors.get(id)! })),
+      exporters: config.exporters.map((id) => ({ id, exporter: exporters.get(id)! })),
+    });
+  }
+  if (signalIssues.length > 0) {
+    await shutdownAll();
+    throw configError(signalIssues);
+  }
+
+  let shutdown: Promise<void> | undefined;
+  return {
+    signals,
+    pipeline: (signal) => pipelines.get(signal),
+    processors,
+    exporters,
+    setEmitHandler(handler) {
+      emitHandler = handler;
+    },
+    async start() {
+      for (const exporter of exporters.values()) await exporter.start?.();
+    },
+    shutdown() {
+      shutdown ??= shutdownAll();
+      return shutdown;
+    },
+  };
+}
+
+function configError(issues: { path: (string | number)[]; message: string }[]): OtelgateError {
+  const lines = issues.map((issue) => `  ${formatIssuePath(issue.path)}: ${issue.message}`);
+  return new OtelgateError('invalid-argument', `pipeline config is not valid:\n${lines.join('\n')}`);
+}
+
+async function settleQuietly(logger: Logger, id: string, run: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    logger.error({ err: error, componentId: id }, 'component shutdown failed');
+  }
+}

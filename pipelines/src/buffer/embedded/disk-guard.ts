@@ -3,12 +3,16 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 
+const RESUME_AFTER_ENOSPC_BYTES = 1024 * 1024;
+
 export class DiskGuard {
   readonly #dir: string;
   readonly #minFreeBytes: number;
   readonly #intervalMs: number;
   readonly #logger: Logger;
   #full = false;
+  /** After a real ENOSPC, free space must reach this (not just minFreeBytes) before appends resume. */
+  #resumeAtBytes = 0;
   #failedUntil = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -45,7 +49,8 @@ export class DiskGuard {
     try {
       const stats = await statfs(this.#dir);
       const free = Number(stats.bavail) * Number(stats.bsize);
-      this.#setFull(free < this.#minFreeBytes, `${free} bytes free`);
+      const needed = this.#full ? Math.max(this.#minFreeBytes, this.#resumeAtBytes) : this.#minFreeBytes;
+      this.#setFull(free < needed, `${free} bytes free`);
     } catch (error) {
       this.#logger.warn({ err: error, dir: this.#dir }, 'cannot read free disk space');
     }
@@ -54,13 +59,17 @@ export class DiskGuard {
   /** A commit failed: ENOSPC marks the disk full until a check sees space again. */
   noteFailure(error: unknown): void {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') this.#setFull(true, code);
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      this.#resumeAtBytes = RESUME_AFTER_ENOSPC_BYTES;
+      this.#setFull(true, code);
+    }
     this.#failedUntil = Date.now() + this.#intervalMs;
   }
 
   #setFull(full: boolean, detail: string): void {
     if (full === this.#full) return;
     this.#full = full;
+    if (!full) this.#resumeAtBytes = 0;
     if (full) this.#logger.error({ dir: this.#dir, detail }, 'disk full: refusing appends');
     else this.#logger.info({ dir: this.#dir, detail }, 'disk space available again: accepting appends');
   }

@@ -1,0 +1,12 @@
+// The public face of the OTLP codec.
+export { type DecodeLimits, decodeExportRequest, decodeLogs, decodeMetrics, decodeTraces } from './decode.ts';
+export { encodeExportRequest, encodeLogs, encodeMetrics, encodeTraces } from './encode.ts';
+export {
+  countSpansByTraceId,
+  DEFAULT_MAX_ANY_VALUE_DEPTH,
+  type ResourceSlice,
+  type ScanLimits,
+  type ScanResult,
+  scanExportRequest,
+  traceIdHex,
+} from './scan.ts';

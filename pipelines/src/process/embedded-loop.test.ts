@@ -13,17 +13,15 @@ import { OtelgateError } from '../errors/error-kinds.ts';
 import { fileExporterConfigSchema } from '../exporters/file/config.ts';
 import { FileExporter } from '../exporters/file/file-exporter.ts';
 import type { Signal } from '../model/common.ts';
+import { encodeExportRequest } from '../otlp/encode.ts';
 import type { TracesData } from '../model/traces.ts';
-import type { DecodeFn } from './batch-handler.ts';
 import { buildPipelineGraph } from './pipeline-graph.ts';
 import { type ProcessLoop, startProcessLoop } from './process-loop.ts';
 
 const logger = pino({ level: 'silent' });
 
-// Stand-in codec (JSON in the buffer), until the OTLP codec is in the repository.
+// Stand-in for toOtlpJson until the codec has it.
 const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-const stubEncode = (data: unknown) => new TextEncoder().encode(JSON.stringify(data, bigintAsString));
-const stubDecode: DecodeFn = (_signal, bytes) => JSON.parse(new TextDecoder().decode(bytes));
 const stubJson = (_signal: Signal, data: unknown) => JSON.stringify(data, bigintAsString);
 
 function tracesRequest(service: string, spans: string[]): TracesData {
@@ -36,7 +34,24 @@ function tracesRequest(service: string, spans: string[]): TracesData {
           {
             scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
             schemaUrl: '',
-            spans: spans.map((name) => ({ name }) as TracesData['resourceSpans'][0]['scopeSpans'][0]['spans'][0]),
+            spans: spans.map((name, index) => ({
+              traceId: '5b8efff798038103d269b633813fc60c',
+              spanId: `eee19b7ec3c1b17${index}`,
+              traceState: '',
+              parentSpanId: '',
+              flags: 0,
+              name,
+              kind: 2,
+              startTimeUnixNano: 1_700_000_000_000_000_000n,
+              endTimeUnixNano: 1_700_000_000_100_000_000n,
+              attributes: [],
+              droppedAttributesCount: 0,
+              events: [],
+              droppedEventsCount: 0,
+              links: [],
+              droppedLinksCount: 0,
+              status: { code: 0, message: '' },
+            })),
           },
         ],
       },
@@ -103,7 +118,7 @@ const fileFactory: ExporterFactory = {
   },
 };
 
-async function startLoop(log: EmbeddedLog, outPath: string, decode: DecodeFn = stubDecode): Promise<ProcessLoop> {
+async function startLoop(log: EmbeddedLog, outPath: string): Promise<ProcessLoop> {
   const graph = await buildPipelineGraph(
     {
       processors: {},
@@ -120,7 +135,6 @@ async function startLoop(log: EmbeddedLog, outPath: string, decode: DecodeFn = s
     deadLetters: log.deadLetters,
     graph,
     logger,
-    decode,
     config: { stopGracePeriodMs: 10_000 },
   });
 }
@@ -149,9 +163,12 @@ describe('process loop on the embedded log', () => {
     cleanups.push(() => loop.stop());
 
     await log.producer.append('traces', [
-      { value: stubEncode(tracesRequest('checkout', ['a1', 'a2'])), headers: { [BufferHeader.tenant]: 'shop' } },
+      {
+        value: encodeExportRequest('traces', tracesRequest('checkout', ['a1', 'a2'])),
+        headers: { [BufferHeader.tenant]: 'shop' },
+      },
       { value: new Uint8Array([0x0a, 0xff, 0xff, 0xff]), headers: {} },
-      { value: stubEncode(tracesRequest('cart', ['b1'])), headers: {} },
+      { value: encodeExportRequest('traces', tracesRequest('cart', ['b1'])), headers: {} },
     ]);
     await eventually(async () => (await lagOf(log, 'traces')) === 0n);
 
@@ -173,8 +190,8 @@ describe('process loop on the embedded log', () => {
     let log = await openLog(dataDir);
     let loop = await startLoop(log, out);
     await log.producer.append('traces', [
-      { value: stubEncode(tracesRequest('svc', ['x1'])), headers: {} },
-      { value: stubEncode(tracesRequest('svc', ['x2'])), headers: {} },
+      { value: encodeExportRequest('traces', tracesRequest('svc', ['x1'])), headers: {} },
+      { value: encodeExportRequest('traces', tracesRequest('svc', ['x2'])), headers: {} },
     ]);
     await eventually(() => sink.calls >= 2);
     await loop.stop();
@@ -197,7 +214,9 @@ describe('process loop on the embedded log', () => {
     cleanups.push(() => log.close());
     loop = await startLoop(log, out);
     cleanups.push(() => loop.stop());
-    await log.producer.append('traces', [{ value: stubEncode(tracesRequest('svc', ['x3'])), headers: {} }]);
+    await log.producer.append('traces', [
+      { value: encodeExportRequest('traces', tracesRequest('svc', ['x3'])), headers: {} },
+    ]);
     await eventually(async () => (await lagOf(log, 'traces')) === 0n);
     expect(readLines(out).flatMap((line) => line.spans)).toEqual(['x1', 'x2', 'x3']);
   });

@@ -4,6 +4,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { BatchHandler, BufferConsumer, DeadLetterSink } from '../buffer/buffer.ts';
+import { decodeExportRequest } from '../otlp/decode.ts';
 import { createBatchHandler, type DecodeFn } from './batch-handler.ts';
 import { type ProcessLoopConfig, processLoopConfigSchema } from './config.ts';
 import { EmitRouter } from './emit-router.ts';
@@ -18,7 +19,8 @@ export interface StartProcessLoopOptions {
   logger: Logger;
   /** Defaults to the global meter `otelgate`. */
   meter?: Meter;
-  decode: DecodeFn;
+  /** Defaults to the OTLP codec's `decodeExportRequest`; tests pass stand-ins. */
+  decode?: DecodeFn;
   config?: z.input<typeof processLoopConfigSchema>;
 }
 
@@ -45,6 +47,8 @@ export interface ProcessLoop {
   stop(): Promise<void>;
 }
 
+const defaultDecode: DecodeFn = (signal, bytes) => decodeExportRequest(signal, bytes);
+
 const RUN_RETRY_INITIAL_MS = 1_000;
 const RUN_RETRY_MAX_MS = 30_000;
 
@@ -63,7 +67,7 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const lastActivity = new Map<string, number>();
   const inner = createBatchHandler({
     graph,
-    decode: options.decode,
+    decode: options.decode ?? defaultDecode,
     deadLetters: options.deadLetters,
     emits,
     telemetry,

@@ -36,6 +36,13 @@ function validDomain(text: string, start: number, end: number): boolean {
   return end - labelStart > 4 || !FILE_EXTENSIONS.has(text.slice(labelStart, end).toLowerCase());
 }
 
+/** `git@github.com:org/repo.git`: an SCP-style remote, not an address. */
+function scpLike(text: string, domainEnd: number): boolean {
+  if (text.charCodeAt(domainEnd) !== 58) return false;
+  const next = text.charCodeAt(domainEnd + 1);
+  return isAlphanumeric(next) && !(next >= 48 && next <= 57);
+}
+
 /** `scheme://user:pass@host`: the password is not an address (url_credentials redacts it). */
 function inUrlUserinfo(text: string, start: number): boolean {
   if (start === 0 || text.charCodeAt(start - 1) !== 58) return false;
@@ -61,7 +68,7 @@ export const emailDetector: Detector = {
         const rightLimit = Math.min(text.length, at + 1 + MAX_DOMAIN);
         while (end < rightLimit && isDomainChar(text.charCodeAt(end))) end++;
         while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
-        if (end > at + 1 && validDomain(text, at + 1, end)) {
+        if (end > at + 1 && validDomain(text, at + 1, end) && !scpLike(text, end)) {
           out.push({ start, end, kind: 'email' });
           floor = end;
           at = text.indexOf('@', end);

@@ -8,7 +8,10 @@ const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
 export const ipv4Detector: Detector = regexDetector(
   'ipv4',
-  new RegExp(`(?<![\\w.-])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d|-[A-Za-z0-9])`, 'g'),
+  new RegExp(
+    `(?<![\\w.-])(?<!(?:version|ver|release|build|agent|v)[ :=]?)${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d|-[A-Za-z0-9])`,
+    'gi',
+  ),
 );
 
 function isIpv6Char(c: number): boolean {

@@ -12,6 +12,19 @@ function validGroups(groups: number[]): boolean {
   return last >= 1 && last <= 4;
 }
 
+/**
+ * Space-grouped digits right after a four-character upper-case group (`GB43 HVFT 4254 7803 ...`)
+ * are the tail of a longer grouped code, an IBAN or an account number, not a card.
+ */
+export function followsGroup(text: string, start: number): boolean {
+  if (start < 5 || text.charCodeAt(start - 1) !== 32) return false;
+  for (let k = start - 5; k < start - 1; k++) {
+    const c = text.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return false;
+  }
+  return start === 5 || !isAlphanumeric(text.charCodeAt(start - 6)) || text.charCodeAt(start - 6) === 32;
+}
+
 export const paymentCardDetector: Detector = {
   kind: 'payment_card',
   scan(text: string, out: Match[]): void {
@@ -57,6 +70,7 @@ export const paymentCardDetector: Detector = {
       const first = digits.charCodeAt(0) - 48;
       if (first < 2 || first > 6) continue;
       if (!validGroups(groups) || !luhnValid(digits)) continue;
+      if (separator === 32 && followsGroup(text, start)) continue;
       out.push({ start, end: j, kind: 'payment_card' });
     }
   },

@@ -3,6 +3,7 @@
 // regexes: NANP `(415) 555-2671`, `415-555-2671`, `415.555.2671`, and trunk-prefixed
 // `020 7946 0958`, `030-1234-5678`.
 import { type Detector, isAlphanumeric, isDigit, type Match, regexDetector } from './detector.ts';
+import { followsGroup } from './payment-card.ts';
 
 const MAX_INTERNATIONAL = 24;
 
@@ -52,12 +53,12 @@ function scanInternational(text: string, out: Match[]): void {
 const nanp = regexDetector(
   'phone',
   /(?<![\w.+/-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}([-. ]))\d{3}([-. ])\d{4}(?![\w/-]|[.:]\d)/g,
-  { accept: (m) => m[1] === undefined || m[1] === m[2] },
+  { accept: (m) => (m[1] === undefined || m[1] === m[2]) && !followsGroup(m.input, m.index) },
 );
 const trunk = regexDetector('phone', /(?<![\w.+/-])0\d{1,4}([ -])\d{3,4}\1\d{3,4}(?![\w/-]|[.:]\d)/g, {
   accept: (m) => {
     const digits = m[0].replace(/\D/g, '').length;
-    return digits >= 10 && digits <= 12;
+    return digits >= 10 && digits <= 12 && !followsGroup(m.input, m.index);
   },
 });
 

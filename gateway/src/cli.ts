@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import { loadConfigFile, validateConfig } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
+import { runDlqCommand } from './dlq/dlq-command.ts';
 import { runGateway } from './run-gateway.ts';
 
 const USAGE = `otelgate — an OpenTelemetry gateway
@@ -12,6 +13,9 @@ Usage:
   otelgate start [--config FILE] [--role both|ingest|process]
                                     run the gateway (embedded defaults without --config)
   otelgate validate --config FILE   check a config file and exit
+  otelgate dlq list|replay [--config FILE] [--stage S] [--signal traces|metrics|logs]
+                           [--reason TEXT] [--from OFFSET] [--limit N]
+                                    inspect dead letters, or send them through the pipelines again
   otelgate version                  print the version
   otelgate --help                   this text
 
@@ -34,6 +38,11 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c' },
       role: { type: 'string' },
+      stage: { type: 'string' },
+      signal: { type: 'string' },
+      reason: { type: 'string' },
+      from: { type: 'string' },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
         config.service.role = values.role as GatewayConfig['service']['role'];
       }
       return runGateway(config);
+    }
+    case 'dlq': {
+      const { stage, signal, reason, from, limit } = values;
+      return runDlqCommand(positionals[1], await loadConfig(values.config), { stage, signal, reason, from, limit });
     }
     default:
       process.stderr.write(command ? `otelgate: unknown command "${command}"\n\n${USAGE}` : USAGE);

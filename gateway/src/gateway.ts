@@ -66,6 +66,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     exporter: telemetry.exporter,
     readinessCacheMs: config.admin.readinessCacheMs,
     logger: logger.child({ component: 'admin' }),
+    deadLetters: { store: buffer.deadLetterStore, producer: buffer.producer },
     checks: [
       ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
       ...(processRole ? [{ name: 'process_loop', ready: () => processRole.isRunning() }] : []),

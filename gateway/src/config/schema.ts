@@ -1,5 +1,12 @@
 // The gateway's configuration: the single source of truth for options and their defaults.
 // docs/CONFIG.md documents every field here.
+import { embeddedLogConfigSchema } from '@otelgate/pipelines/buffer/embedded/config.ts';
+import { checkPipelineSections } from '@otelgate/pipelines/process/component-configs.ts';
+import {
+  componentConfigsSchema,
+  pipelinesSchema,
+  processLoopConfigSchema,
+} from '@otelgate/pipelines/process/config.ts';
 import { z } from 'zod';
 import { endpointSchema } from './endpoint.ts';
 
@@ -63,15 +70,9 @@ const authSchema = z
   })
   .prefault({});
 
-const embeddedBufferSchema = z
-  .looseObject({
-    dir: z.string().default('./data'),
-  })
-  .prefault({});
-
 const bufferSchema = z
   .strictObject({
-    embedded: embeddedBufferSchema,
+    embedded: embeddedLogConfigSchema.prefault({}),
     kafka: z.record(z.string(), z.unknown()).optional(),
   })
   .prefault({});
@@ -138,26 +139,29 @@ const pipelineSchema = z.strictObject({
   exporters: z.array(z.string()).min(1, { error: 'a pipeline needs at least one exporter' }),
 });
 
-export const DEFAULT_PIPELINE = { processors: [], exporters: ['debug'] };
+const DEFAULT_PIPELINE = { processors: [], exporters: ['debug'] };
 
-export const configSchema = z.strictObject({
-  receivers: receiversSchema,
-  auth: authSchema,
-  buffer: bufferSchema,
-  limits: limitsSchema,
-  processors: componentsSchema.default({}),
-  exporters: componentsSchema.default({ debug: {} }),
-  pipelines: z
-    .strictObject({
-      traces: pipelineSchema.optional(),
-      metrics: pipelineSchema.optional(),
-      logs: pipelineSchema.optional(),
-    })
-    .default({ traces: DEFAULT_PIPELINE, metrics: DEFAULT_PIPELINE, logs: DEFAULT_PIPELINE }),
-  admin: adminSchema,
-  log: logSchema,
-  service: serviceSchema,
-});
+export const configSchema = z
+  .strictObject({
+    receivers: receiversSchema,
+    auth: authSchema,
+    buffer: bufferSchema,
+    limits: limitsSchema,
+    processors: componentConfigsSchema.default({}),
+    exporters: componentConfigsSchema.default({ debug: {} }),
+    pipelines: pipelinesSchema.default({ traces: DEFAULT_PIPELINE, metrics: DEFAULT_PIPELINE, logs: DEFAULT_PIPELINE }),
+    process: processLoopConfigSchema,
+    admin: adminSchema,
+    log: logSchema,
+    service: serviceSchema,
+  })
+  .superRefine((config, ctx) => {
+    // Component configs are checked against their factories' schemas here, so `validate` and
+    // `start` report every problem at once, with its full path.
+    for (const issue of checkPipelineSections(config).issues) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
 
 export type GatewayConfig = z.output<typeof configSchema>;
 export type HttpReceiverConfig = z.output<typeof httpReceiverSchema>;

@@ -1,6 +1,6 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { createStream, type Options, type RotatingFileStream } from 'rotating-file-stream';
 
 export interface LogFileOptions {
   path: string;
@@ -22,12 +22,13 @@ export function openLogFile(options: LogFileOptions): RotatingFileStream {
     const stamp = new Date(time).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     return `${name}-${stamp}-${index ?? 1}.log`;
   };
-  const stream = createStream(rotatedName, {
+  const streamOptions: Options = {
     path: dir,
-    size: `${options.maxSizeMiB}M`,
+    size: `${Math.max(1, Math.round(options.maxSizeMiB * 1024))}K`,
     interval: `${options.rotateEveryHours}h`,
     compress: options.compress ? 'gzip' : false,
-  });
+  };
+  const stream = createStream(rotatedName, streamOptions);
   const prune = () => pruneOldFiles(dir, `${name}-`, options.retentionDays);
   stream.on('rotated', prune);
   prune();

@@ -1,0 +1,69 @@
+import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { openBuffer } from '../buffer/open-buffer.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import { describeDeadLetter, listDeadLetters, replayDeadLetters, type DeadLetterFilter } from './dead-letter-store.ts';
+
+export interface DlqCommandOptions {
+  stage?: string;
+  signal?: string;
+  reason?: string;
+  from?: string;
+  limit?: string;
+}
+
+/**
+ * `otelgate dlq list|replay`: asks the running gateway's admin endpoint; when none answers, opens
+ * the buffer directly (the embedded log is locked by a running gateway, so this is the stopped case).
+ */
+export async function runDlqCommand(
+  action: string | undefined,
+  config: GatewayConfig,
+  options: DlqCommandOptions,
+): Promise<number> {
+  if (action !== 'list' && action !== 'replay')
+    throw new OtelgateError(
+      'invalid-argument',
+      'usage: otelgate dlq list|replay [--config FILE] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
+    );
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) query.set(key, value);
+  const viaAdmin = await askAdmin(config.admin.endpoint, action, query);
+  if (viaAdmin !== undefined) {
+    process.stdout.write(`${JSON.stringify(viaAdmin, null, 2)}\n`);
+    return 0;
+  }
+  const filter: DeadLetterFilter = {
+    stage: options.stage,
+    signal: options.signal as Signal | undefined,
+    reasonContains: options.reason,
+    fromOffset: options.from ? BigInt(options.from) : undefined,
+    limit: options.limit ? Number(options.limit) : undefined,
+  };
+  const buffer = await openBuffer(config, createLogger({ level: 'warn' }));
+  try {
+    const result =
+      action === 'list'
+        ? (await listDeadLetters(buffer.deadLetterStore, filter)).map(describeDeadLetter)
+        : { replayed: await replayDeadLetters(buffer.deadLetterStore, buffer.producer, filter) };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } finally {
+    await buffer.close();
+  }
+}
+
+async function askAdmin(endpoint: string, action: 'list' | 'replay', query: URLSearchParams): Promise<unknown> {
+  const host = endpoint.startsWith('0.0.0.0:') ? endpoint.replace('0.0.0.0', '127.0.0.1') : endpoint;
+  const url = `http://${host}/dlq${action === 'replay' ? '/replay' : ''}?${query}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: action === 'replay' ? 'POST' : 'GET', signal: AbortSignal.timeout(5_000) });
+  } catch {
+    return undefined; // nothing listening: the gateway is stopped
+  }
+  const body = (await response.json()) as { error?: string };
+  if (!response.ok) throw new OtelgateError('invalid-argument', body.error ?? `admin answered ${response.status}`);
+  return body;
+}

@@ -61,7 +61,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const itemRecords: BufferRecord[] = [];
     const emits: BatchEmits = { source: { partition: batch.partition, offset: -1n }, bySignal: new Map() };
 
-    await deps.emits.runInBatch(emits, async () => {
+    const processing = deps.emits.runInBatch(emits, async () => {
       for (const record of records) {
         let data: SignalData[Signal];
         try {
@@ -90,6 +90,12 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
         itemRecords.push(record);
       }
     });
+    try {
+      await processing;
+    } catch (error) {
+      telemetry.batchSettled(signal, (performance.now() - started) / 1000, 'retry');
+      throw error;
+    }
 
     const units: DeliveryUnit[] = [];
     if (items.length > 0) {

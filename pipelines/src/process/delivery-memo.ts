@@ -26,7 +26,7 @@ export class DeliveryMemo {
   private readonly byPartition = new Map<string, Remembered>();
 
   unitKey(unit: DeliveryUnit): string {
-    return `${unit.exporterId}\u0000${unit.signal}`;
+    return `${unit.exporterId}\u0000${unit.signal}${unit.derived ? '\u0000derived' : ''}`;
   }
 
   remember(batch: ConsumedBatch, confirmed: Map<string, ExportResult>): void {

@@ -407,6 +407,62 @@ describe('process loop', () => {
     expect(deadLetters.letters[0].reason.reason).toContain('cannot read properties');
   });
 
+  it('retries the whole batch, dead-lettering nothing, when a processor cannot work now', async () => {
+    let failuresLeft = 2;
+    const h = harness({
+      lookup: (context) => ({
+        name: context.id,
+        signals: ['traces'],
+        process(_signal, data) {
+          if (failuresLeft > 0) {
+            failuresLeft--;
+            throw new OtelgateError('unavailable', 'database reloading');
+          }
+          return data;
+        },
+      }),
+    });
+    const buffer = new MemoryBuffer();
+    const deadLetters = new MemoryDeadLetters();
+    const { loop } = await start(
+      h,
+      { traces: { processors: ['lookup'], exporters: ['recording'] } },
+      buffer,
+      deadLetters,
+    );
+    buffer.append('traces', tracesPayload('kept'));
+
+    await eventually(() => buffer.committedOffset('traces') === 1n);
+    expect(deadLetters.letters).toEqual([]);
+    expect(spanNames(h.exporters.get('recording')!.delivered.flatMap((c) => c.items))).toEqual(['kept']);
+    expect(loop.stats().batchesRetried).toBe(2);
+  });
+
+  it('exports what a processor emits outside a batch in the background, retrying while the exporter fails', async () => {
+    let emitLater: ((ctx: RecordContext) => void) | undefined;
+    const h = harness({
+      flusher: (context) => {
+        emitLater = (ctx) => context.emit('logs', { resourceLogs: [] }, ctx);
+        return { name: context.id, signals: ['traces'], process: (_signal, data) => data };
+      },
+    });
+    const buffer = new MemoryBuffer();
+    await start(
+      h,
+      { traces: { processors: ['flusher'], exporters: ['recording/t'] }, logs: { exporters: ['recording/l'] } },
+      buffer,
+    );
+    const logsExporter = h.exporters.get('recording/l')!;
+    logsExporter.behaviour = async (_signal, _items, call) => {
+      if (call === 1) throw new OtelgateError('unavailable', 'not yet');
+      return { rejected: [] };
+    };
+    emitLater!({ tenant: 'periodic', peerAddress: undefined });
+    await eventually(() => logsExporter.delivered.length === 1);
+    expect(logsExporter.calls).toHaveLength(2);
+    expect(logsExporter.delivered[0].items[0].ctx.tenant).toBe('periodic');
+  });
+
   it("routes what a processor emits for another signal to that signal's exporters before committing", async () => {
     const h = harness({
       spanmetrics: (context) => ({

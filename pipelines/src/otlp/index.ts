@@ -10,3 +10,4 @@ export {
   scanExportRequest,
   traceIdHex,
 } from './scan.ts';
+export { type JsonLimits, jsonToProto, parseOtlpJson, toOtlpJson } from './json.ts';

@@ -1,0 +1,82 @@
+// OTLP/JSON: parse (ingest transcodes JSON bodies to protobuf once with jsonToProto) and write
+// (the file exporter writes what the Collector's file exporter writes).
+import type { SignalData } from '../components/component.ts';
+import { OtelgateError } from '../errors/error-kinds.ts';
+import type { Signal } from '../model/common.ts';
+import type { LogsData } from '../model/logs.ts';
+import type { MetricsData } from '../model/metrics.ts';
+import type { TracesData } from '../model/traces.ts';
+import { encodeExportRequest } from './encode.ts';
+import { JsonOptions, parseLogsJson, parseMetricsJson, parseTracesJson } from './json-parse.ts';
+import { isObject, type JsonObject } from './json-read.ts';
+import { logsToJson, metricsToJson, tracesToJson } from './json-write.ts';
+import { DEFAULT_MAX_ANY_VALUE_DEPTH } from './scan.ts';
+import { toInvalidArgument } from './wire-error.ts';
+
+export interface JsonLimits {
+  /** AnyValue nesting allowed (an attribute's value is level 1). Default 64. */
+  maxAnyValueDepth?: number;
+}
+
+const ROOT_KEYS: Record<Signal, [string, string]> = {
+  traces: ['resourceSpans', 'resource_spans'],
+  metrics: ['resourceMetrics', 'resource_metrics'],
+  logs: ['resourceLogs', 'resource_logs'],
+};
+
+const PARSERS = { traces: parseTracesJson, metrics: parseMetricsJson, logs: parseLogsJson } as const;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses an OTLP/JSON Export*ServiceRequest; anything else is 'invalid-argument' with a message. */
+export function parseOtlpJson<S extends Signal>(
+  signal: S,
+  body: string | Uint8Array,
+  limits: JsonLimits = {},
+): SignalData[S] {
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new OtelgateError('invalid-argument', 'body: invalid UTF-8');
+    }
+  }
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    throw new OtelgateError('invalid-argument', `body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(root)) {
+    throw new OtelgateError('invalid-argument', `body is not an OTLP/JSON ${signal} request: expected a JSON object`);
+  }
+  const [camel, snake] = ROOT_KEYS[signal];
+  if (!Object.hasOwn(root, camel) && !Object.hasOwn(root, snake) && Object.keys(root).length > 0) {
+    throw new OtelgateError('invalid-argument', `body is not an OTLP/JSON ${signal} request: no "${camel}" field`);
+  }
+  JsonOptions.maxAnyValueDepth = limits.maxAnyValueDepth ?? DEFAULT_MAX_ANY_VALUE_DEPTH;
+  try {
+    return PARSERS[signal](root as JsonObject) as SignalData[S];
+  } catch (error) {
+    throw toInvalidArgument(error);
+  }
+}
+
+/** OTLP/JSON text of a request, as the Collector's file exporter writes it. */
+export function toOtlpJson<S extends Signal>(signal: S, data: SignalData[S]): string {
+  switch (signal) {
+    case 'traces':
+      return tracesToJson(data as TracesData);
+    case 'metrics':
+      return metricsToJson(data as MetricsData);
+    default:
+      return logsToJson(data as LogsData);
+  }
+}
+
+/** OTLP/JSON -> OTLP protobuf: ingest's one-time transcoding of JSON bodies. */
+export function jsonToProto(signal: Signal, body: string | Uint8Array, limits?: JsonLimits): Uint8Array {
+  return encodeExportRequest(signal, parseOtlpJson(signal, body, limits));
+}

@@ -24,6 +24,7 @@ function percentile(sorted: number[], p: number): number {
 async function appendCase(log: EmbeddedLog, concurrency: number) {
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -35,6 +36,7 @@ async function appendCase(log: EmbeddedLog, concurrency: number) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const stats = log.stats();
   latencies.sort((a, b) => a - b);
   return {
@@ -46,6 +48,7 @@ async function appendCase(log: EmbeddedLog, concurrency: number) {
       p99_ms: Number(percentile(latencies, 99).toFixed(2)),
       fsyncs_per_s: Math.round(stats.fsyncs / elapsed),
       appends_per_fsync: Number((latencies.length / Math.max(1, stats.fsyncs)).toFixed(1)),
+      cpu_cores: Number(((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2)),
     },
   };
 }

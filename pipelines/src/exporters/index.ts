@@ -1,4 +1,6 @@
 // Every exporter the config can name. Add one line per component.
 import type { ExporterFactory } from '../components/factory.ts';
+import { debugExporterFactory } from './debug/factory.ts';
+import { fileExporterFactory } from './file/factory.ts';
 
-export const EXPORTER_FACTORIES: ExporterFactory[] = [];
+export const EXPORTER_FACTORIES: ExporterFactory[] = [debugExporterFactory, fileExporterFactory];

@@ -13,16 +13,12 @@ import { OtelgateError } from '../errors/error-kinds.ts';
 import { fileExporterConfigSchema } from '../exporters/file/config.ts';
 import { FileExporter } from '../exporters/file/file-exporter.ts';
 import type { Signal } from '../model/common.ts';
-import { encodeExportRequest } from '../otlp/encode.ts';
+import { encodeExportRequest, parseOtlpJson, toOtlpJson } from '../otlp/index.ts';
 import type { TracesData } from '../model/traces.ts';
 import { buildPipelineGraph } from './pipeline-graph.ts';
 import { type ProcessLoop, startProcessLoop } from './process-loop.ts';
 
 const logger = pino({ level: 'silent' });
-
-// Stand-in for toOtlpJson until the codec has it.
-const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-const stubJson = (_signal: Signal, data: unknown) => JSON.stringify(data, bigintAsString);
 
 function tracesRequest(service: string, spans: string[]): TracesData {
   return {
@@ -66,7 +62,7 @@ function readLines(path: string): { spans: string[] }[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const data = JSON.parse(line) as TracesData;
+      const data = parseOtlpJson('traces', line);
       return { spans: data.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name))) };
     });
 }
@@ -103,7 +99,7 @@ const fileFactory: ExporterFactory = {
   kind: 'exporter',
   configSchema: fileExporterConfigSchema,
   create(config, context): Exporter {
-    const file = new FileExporter(context.id, config, stubJson);
+    const file = new FileExporter(context.id, config, toOtlpJson);
     return {
       name: context.id,
       signals: file.signals,

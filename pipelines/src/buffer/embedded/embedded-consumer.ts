@@ -43,7 +43,7 @@ export class EmbeddedConsumer implements BufferConsumer {
     const logger = this.#options.logger.child({ signal, group: this.#options.group });
     let cursor: ReadCursor | undefined;
     let failures = 0;
-    while (!abort.aborted) {
+    while (!abort.aborted && !log.closed) {
       try {
         if (!cursor) cursor = await log.seek(this.#committed(signal, log, logger));
         const { records, next } = await log.read(cursor, config.batch.maxRecords, config.batch.maxBytes);
@@ -83,6 +83,14 @@ export class EmbeddedConsumer implements BufferConsumer {
   #committed(signal: Signal, log: PartitionLog, logger: Logger): bigint {
     const committed = this.#options.offsets.get(this.#options.group, signal);
     if (committed === undefined) return log.startOffset;
+    if (committed > log.endOffset) {
+      // Only possible after losing data the log had acknowledged (fsync: never and a machine crash).
+      logger.error(
+        { committed: committed.toString(), end: log.endOffset.toString() },
+        'committed offset is past the end of the log: resuming at the end',
+      );
+      return log.endOffset;
+    }
     if (committed < log.startOffset) {
       logger.warn(
         { committed: committed.toString(), start: log.startOffset.toString() },
@@ -137,7 +145,8 @@ export class EmbeddedConsumer implements BufferConsumer {
     const lags: PartitionLag[] = [];
     for (const [signal, log] of this.#options.logs) {
       const committed = this.#options.offsets.get(this.#options.group, signal);
-      const from = committed === undefined || committed < log.startOffset ? log.startOffset : committed;
+      let from = committed === undefined || committed < log.startOffset ? log.startOffset : committed;
+      if (from > log.endOffset) from = log.endOffset;
       lags.push({ signal, partition: 0, committedOffset: from, lag: log.endOffset - from });
     }
     return lags;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -186,6 +186,28 @@ describe('embedded log', () => {
     const log = await open(await tempDir(), { maxRecordBytes: 2048 });
     await expect(log.producer.append('logs', [entry(0, 4096)])).rejects.toMatchObject({ kind: 'payload-too-large' });
     expect(log.stats().refusedAppends['too-large']).toBe(1);
+  });
+
+  it('restarts a group whose offsets file is unreadable at the oldest record instead of refusing to start', async () => {
+    const dir = await tempDir();
+    let log = await open(dir);
+    await log.producer.append('logs', [entry(0), entry(1)]);
+    await consume(log, 'g', 2);
+    await log.close();
+    await writeFile(join(dir, 'consumer-offsets', 'g.json'), '{"logs": "2"');
+    log = await open(dir);
+    expect((await consume(log, 'g', 2)).map((r) => r.offset)).toEqual([0n, 1n]);
+  });
+
+  it('run() returns when the log is closed under it', async () => {
+    const log = await openEmbeddedLog(
+      { dir: await tempDir(), disk: { minFreeBytes: 0 }, consumer: { pollIntervalMs: 50 } },
+      { logger: captureLogger().logger },
+    );
+    const running = log.consumer('g').run(async () => {}, new AbortController().signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await log.close();
+    await running;
   });
 
   it('refuses a second process-local open of the same directory', async () => {

@@ -2,6 +2,7 @@
 // replaced atomically (write temp, fsync, rename, fsync the directory).
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { syncDirectory } from './sync-directory.ts';
 
 interface GroupState {
@@ -22,15 +23,24 @@ export class OffsetStore {
     this.#dir = dir;
   }
 
-  static async open(dir: string): Promise<OffsetStore> {
+  static async open(dir: string, logger: Logger): Promise<OffsetStore> {
     await mkdir(dir, { recursive: true });
     const store = new OffsetStore(dir);
     for (const file of await readdir(dir)) {
       if (!file.endsWith(SUFFIX)) continue;
       const group = decodeURIComponent(file.slice(0, -SUFFIX.length));
-      const parsed = JSON.parse(await readFile(join(dir, file), 'utf8')) as Record<string, string>;
       const state = store.register(group);
-      for (const [partition, offset] of Object.entries(parsed)) state.offsets.set(partition, BigInt(offset));
+      try {
+        const parsed = JSON.parse(await readFile(join(dir, file), 'utf8')) as Record<string, string>;
+        for (const [partition, offset] of Object.entries(parsed)) state.offsets.set(partition, BigInt(offset));
+      } catch (error) {
+        // Replaying from the oldest record is safe (deliveries are idempotent); refusing to start is not.
+        logger.error(
+          { err: error, group, file },
+          'unreadable consumer offsets: the group restarts at the oldest record',
+        );
+        state.offsets.clear();
+      }
     }
     return store;
   }

@@ -63,7 +63,7 @@ export async function openEmbeddedLog(
     }
     const deadLetterPartition = await PartitionLog.open('deadletter', join(dir, 'deadletter'), partitionOptions);
     opened.push(deadLetterPartition);
-    const offsets = await OffsetStore.open(join(dir, 'consumer-offsets'));
+    const offsets = await OffsetStore.open(join(dir, 'consumer-offsets'), logger);
     const disk = new DiskGuard(dir, config.disk.minFreeBytes, config.disk.checkIntervalMs, logger);
     await disk.start();
     const retention = new Retention(logs, deadLetterPartition, offsets, config, logger);

@@ -124,6 +124,10 @@ export class PartitionLog {
     return total;
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   get segments(): readonly Segment[] {
     return this.#segments;
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -129,6 +132,33 @@ describe('pipeline graph', () => {
     expect(error.message).toMatch(/exporters\.fake\/a\.timeoutMs: .*>0/);
     expect(error.message).toMatch(/processors\.tag\.tag: .*expected string/);
     expect(error.message).toContain('processors.tag: unknown key "colour"');
+  });
+
+  it('builds the smallest useful config with the registered file exporter, and names its missing path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelgate-graph-'));
+    try {
+      const sections = {
+        processors: {},
+        exporters: { file: { path: join(dir, 'out.ndjson') } },
+        pipelines: {
+          traces: { processors: [], exporters: ['file'] },
+          metrics: { processors: [], exporters: ['file'] },
+          logs: { processors: [], exporters: ['file'] },
+        },
+      };
+      const graph = await buildPipelineGraph(sections, { logger, dataDir: dir });
+      expect(graph.exporters.size).toBe(1);
+      expect(graph.signals).toEqual(['traces', 'metrics', 'logs']);
+      await graph.shutdown();
+
+      const error = await buildPipelineGraph({ ...sections, exporters: { file: {} } }, { logger, dataDir: dir }).catch(
+        (e: unknown) => e as Error,
+      );
+      expect(error).toBeInstanceOf(OtelgateError);
+      expect((error as Error).message).toMatch(/exporters\.file\.path: .*expected string/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an exporter in the pipeline of a signal it does not accept, and shuts down what it built', async () => {

@@ -11,3 +11,5 @@ export {
   traceIdHex,
 } from './scan.ts';
 export { type JsonLimits, jsonToProto, parseOtlpJson, toOtlpJson } from './json.ts';
+export { encodeExportResponse, exportResponseJson, type PartialSuccess } from './response.ts';
+export { groupTracesByTraceId, sliceByResource, splitToFit, type TraceGroup } from './slice.ts';

@@ -1,0 +1,208 @@
+// Re-slicing of Export*ServiceRequests without decoding: one request per resource, parts that fit
+// a size limit (a Kafka message), and per-trace requests for keying spans by trace id. Whole
+// byte ranges are copied; resource and scope envelopes are repeated in every part.
+import { OtelgateError } from '../errors/error-kinds.ts';
+import type { Signal } from '../model/common.ts';
+import { decodeResource } from './decode-common.ts';
+import {
+  buildRequest,
+  payloadStart,
+  type Range,
+  type ResourceFrame,
+  readFraming,
+  type Selection,
+  selectionSize,
+} from './framing.ts';
+import { type ScanResult, scanExportRequest, traceIdHex } from './scan.ts';
+import { WireReader } from './wire-reader.ts';
+
+/** One request per resource entry (zero-copy views into `bytes`). */
+export function sliceByResource(bytes: Uint8Array, scan: ScanResult): Uint8Array[] {
+  return scan.resources.map((r) => bytes.subarray(r.start, r.end));
+}
+
+/**
+ * Splits a request into parts of at most `maxBytes`, cutting between resources, then between
+ * scopes, then between items (spans, metrics, log records). Items keep their order. An item that
+ * cannot fit even alone is refused with 'payload-too-large'.
+ */
+export function splitToFit(signal: Signal, bytes: Uint8Array, maxBytes: number): Uint8Array[] {
+  scanExportRequest(signal, bytes);
+  if (bytes.length <= maxBytes) return [bytes];
+  const units: Uint8Array[] = [];
+  for (const resource of readFraming(bytes)) {
+    if (resource.end - resource.start <= maxBytes) units.push(bytes.subarray(resource.start, resource.end));
+    else for (const sel of splitResource(bytes, resource, maxBytes)) units.push(buildRequest(bytes, [sel]));
+  }
+  // Pack the units greedily: concatenated entries of field 1 are themselves a valid request.
+  const parts: Uint8Array[] = [];
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  for (const unit of units) {
+    if (batchBytes + unit.length > maxBytes && batch.length > 0) {
+      parts.push(concat(batch, batchBytes));
+      batch = [];
+      batchBytes = 0;
+    }
+    batch.push(unit);
+    batchBytes += unit.length;
+  }
+  if (batch.length > 0) parts.push(concat(batch, batchBytes));
+  return parts;
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, pos);
+    pos += chunk.length;
+  }
+  return out;
+}
+
+/** Selections of one oversized resource entry, each fitting `maxBytes`, items in order. */
+function splitResource(bytes: Uint8Array, resource: ResourceFrame, maxBytes: number): Selection[] {
+  const selections: Selection[] = [];
+  let current: Selection = { resource, scopes: [] };
+  const flush = () => {
+    if (current.scopes.length > 0) selections.push(current);
+    current = { resource, scopes: [] };
+  };
+  for (const scope of resource.scopes) {
+    let open: { scope: typeof scope; items: Range[] } | undefined;
+    const startScope = () => {
+      open = { scope, items: [] };
+      current.scopes.push(open);
+    };
+    startScope();
+    if (selectionSize(current) > maxBytes) {
+      // Even an empty scope entry does not fit beside what is already here.
+      current.scopes.pop();
+      flush();
+      startScope();
+    }
+    for (const item of scope.items) {
+      open!.items.push(item);
+      if (selectionSize(current) <= maxBytes) continue;
+      open!.items.pop();
+      if (open!.items.length === 0 && current.scopes.length === 1) throw tooLarge(bytes, resource, item, maxBytes);
+      if (open!.items.length === 0) current.scopes.pop();
+      flush();
+      startScope();
+      open!.items.push(item);
+      if (selectionSize(current) > maxBytes) throw tooLarge(bytes, resource, item, maxBytes);
+    }
+  }
+  flush();
+  return selections;
+}
+
+function tooLarge(bytes: Uint8Array, resource: ResourceFrame, item: Range, maxBytes: number): OtelgateError {
+  const service = serviceName(bytes, resource);
+  const size = item.end - item.start;
+  return new OtelgateError(
+    'payload-too-large',
+    `one record of ${size} bytes${service ? ` from service "${service}"` : ''} does not fit the limit of ${maxBytes} bytes`,
+  );
+}
+
+/** service.name of a resource entry, '' when absent. */
+export function serviceName(bytes: Uint8Array, resource: ResourceFrame): string {
+  const r = new WireReader(bytes);
+  for (const field of resource.envelope) {
+    r.pos = field.start;
+    if (r.tag(field.end) >>> 3 !== 1) continue;
+    const start = payloadStart(r, field);
+    r.pos = start;
+    const attr = decodeResource(r, field.end).attributes.find((kv) => kv.key === 'service.name');
+    if (attr && 'stringValue' in attr.value) return attr.value.stringValue;
+  }
+  return '';
+}
+
+export interface TraceGroup {
+  /** Partition key: the 16 bytes of the trace id; undefined for the overflow group. */
+  key: Uint8Array | undefined;
+  /** Lowercase hex trace id ('' for spans without one and for the overflow group). */
+  traceId: string;
+  spanCount: number;
+  /** An ExportTraceServiceRequest holding only this group's spans (envelopes repeated). */
+  bytes: Uint8Array;
+}
+
+/**
+ * Splits a trace request into one request per trace id, so each can be keyed by its trace id.
+ * Spans beyond `maxGroups` distinct trace ids go together into one last group without a key.
+ */
+export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024): TraceGroup[] {
+  scanExportRequest('traces', bytes);
+  const r = new WireReader(bytes);
+  const groups = new Map<string, { key: Uint8Array | undefined; spanCount: number; selections: Selection[] }>();
+  const overflow = { key: undefined, spanCount: 0, selections: [] as Selection[] };
+  for (const resource of readFraming(bytes)) {
+    for (const scope of resource.scopes) {
+      for (const span of scope.items) {
+        const idOffset = traceIdOffset(r, span);
+        const traceId = idOffset < 0 ? '' : traceIdHex(bytes, idOffset);
+        let group = groups.get(traceId);
+        if (group === undefined) {
+          if (groups.size < maxGroups) {
+            group = {
+              key: idOffset < 0 ? undefined : bytes.slice(idOffset, idOffset + 16),
+              spanCount: 0,
+              selections: [],
+            };
+            groups.set(traceId, group);
+          } else group = overflow;
+        }
+        group.spanCount++;
+        add(group.selections, resource, scope, span);
+      }
+    }
+  }
+  const out: TraceGroup[] = [];
+  for (const [traceId, group] of groups) {
+    out.push({ key: group.key, traceId, spanCount: group.spanCount, bytes: buildRequest(bytes, group.selections) });
+  }
+  if (overflow.spanCount > 0) {
+    out.push({
+      key: undefined,
+      traceId: '',
+      spanCount: overflow.spanCount,
+      bytes: buildRequest(bytes, overflow.selections),
+    });
+  }
+  return out;
+}
+
+function add(selections: Selection[], resource: ResourceFrame, scope: ResourceFrame['scopes'][number], item: Range) {
+  let sel = selections.at(-1);
+  if (sel?.resource !== resource) {
+    sel = { resource, scopes: [] };
+    selections.push(sel);
+  }
+  let s = sel.scopes.at(-1);
+  if (s?.scope !== scope) {
+    s = { scope, items: [] };
+    sel.scopes.push(s);
+  }
+  s.items.push(item);
+}
+
+/** Offset of the 16-byte trace id of the span at `span`, -1 when it has none. */
+function traceIdOffset(r: WireReader, span: Range): number {
+  const start = payloadStart(r, span);
+  let offset = -1;
+  r.pos = start;
+  while (r.pos < span.end) {
+    const tag = r.tag(span.end);
+    if (tag === ((1 << 3) | 2)) {
+      const idEnd = r.lengthEnd(span.end);
+      offset = idEnd - r.pos === 16 ? r.pos : -1;
+      r.pos = idEnd;
+    } else r.skip(tag, span.end);
+  }
+  return offset;
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import { loadConfigFile, validateConfig } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
 import { runDlqCommand } from './dlq/dlq-command.ts';
 import { runGateway } from './run-gateway.ts';
+import { OTELGATE_VERSION } from './version.ts';
 
 const USAGE = `otelgate — an OpenTelemetry gateway
 
@@ -21,11 +21,6 @@ Usage:
 
 Docs: docs/CONFIG.md (every option and default), docs/ARCHITECTURE.md.
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 async function loadConfig(path: string | undefined): Promise<GatewayConfig> {
   return path ? loadConfigFile(path) : validateConfig({}, 'embedded defaults');
@@ -53,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'version':
-      process.stdout.write(`otelgate ${version()}\n`);
+      process.stdout.write(`otelgate ${OTELGATE_VERSION}\n`);
       return 0;
     case 'validate': {
       if (!values.config) throw new OtelgateError('invalid-argument', 'validate needs --config FILE');
@@ -72,7 +67,9 @@ export async function main(argv: string[]): Promise<number> {
         }
         config.service.role = values.role as GatewayConfig['service']['role'];
       }
-      return runGateway(config);
+      const code = await runGateway(config);
+      // Exit even if a library left a timer or socket behind: everything is flushed by now.
+      process.exit(code);
     }
     case 'dlq': {
       const { stage, signal, reason, from, limit } = values;

@@ -13,6 +13,7 @@ import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
 import { startSelfTelemetry } from './telemetry/self-metrics.ts';
+import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
   ports: { grpc?: number; http?: number; admin: number };
@@ -22,7 +23,7 @@ export interface RunningGateway {
 
 /** Assembles and starts every part the config asks for. */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const telemetry = startSelfTelemetry();
+  const telemetry = startSelfTelemetry(OTELGATE_VERSION);
   const buffer = await openBuffer(config, logger);
   const role = config.service.role;
   const runsIngest = role !== 'process';

@@ -7,7 +7,7 @@ import { eventually, exportedSpans } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 import { makeSpans, spanIds, traceRequestProto } from '../support/otlp-payloads.ts';
 
-const BODY_LIMIT = 256 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 let gateway: GatewayProcess;
 
 beforeAll(async () => {

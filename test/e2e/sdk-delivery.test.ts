@@ -63,7 +63,7 @@ describe.each(transports)('over %s', (transport) => {
     const sent = new Map<string, string>();
     for (let index = 0; index < 120; index++) {
       const span = tracer.startSpan(`op-${index}`, {
-        attributes: { 'test.index': index, 'test.flag': index % 2 === 0, 'test.ratio': index / 7 },
+        attributes: { 'test.index': index, 'test.flag': index % 2 === 0, 'test.ratio': (index + 0.5) / 7 },
       });
       span.addEvent('checkpoint', { 'test.note': `note ${index} ✓` });
       if (index % 10 === 0) span.setStatus({ code: 2, message: 'boom' });
@@ -83,7 +83,7 @@ describe.each(transports)('over %s', (transport) => {
       const attributes = Object.fromEntries((span.attributes ?? []).map((kv) => [kv.key, kv.value]));
       expect(attributes['test.index']).toEqual({ intValue: String(index) });
       expect(attributes['test.flag']).toEqual({ boolValue: index % 2 === 0 });
-      expect(attributes['test.ratio']).toEqual({ doubleValue: index / 7 });
+      expect(attributes['test.ratio']).toEqual({ doubleValue: (index + 0.5) / 7 });
       const full = span as unknown as { events: { name: string; attributes: unknown[] }[]; status?: { code?: number } };
       expect(full.events[0].name).toBe('checkpoint');
       expect(full.events[0].attributes).toEqual([{ key: 'test.note', value: { stringValue: `note ${index} ✓` } }]);

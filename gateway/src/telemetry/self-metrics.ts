@@ -3,6 +3,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { metrics as otelMetrics, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 
 const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -24,9 +25,12 @@ export interface SelfTelemetry {
 }
 
 /** Registers the global MeterProvider (components call `metrics.getMeter('otelgate')`) with a Prometheus pull reader. */
-export function startSelfTelemetry(): SelfTelemetry {
+export function startSelfTelemetry(version: string): SelfTelemetry {
   const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  const provider = new MeterProvider({ readers: [exporter] });
+  const provider = new MeterProvider({
+    readers: [exporter],
+    resource: resourceFromAttributes({ 'service.name': 'otelgate', 'service.version': version }),
+  });
   otelMetrics.setGlobalMeterProvider(provider);
   const meter = otelMetrics.getMeter('otelgate');
   const stopProcessMetrics = declareProcessMetrics(meter);

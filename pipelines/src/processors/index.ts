@@ -1,6 +1,7 @@
 // Every processor the config can name. Add one line per component.
 import type { ProcessorFactory } from '../components/factory.ts';
+import { errorsProcessorFactory } from './errors/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
 import { redactProcessorFactory } from './redact/factory.ts';
 
-export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory, redactProcessorFactory];
+export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory, redactProcessorFactory, errorsProcessorFactory];

@@ -4,4 +4,8 @@ import { errorsProcessorFactory } from './errors/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
 import { redactProcessorFactory } from './redact/factory.ts';
 
-export const PROCESSOR_FACTORIES: ProcessorFactory[] = [geoipProcessorFactory, redactProcessorFactory, errorsProcessorFactory];
+export const PROCESSOR_FACTORIES: ProcessorFactory[] = [
+  geoipProcessorFactory,
+  redactProcessorFactory,
+  errorsProcessorFactory,
+];

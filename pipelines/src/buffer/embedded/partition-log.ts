@@ -3,6 +3,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { EmbeddedLogCounters, PartitionStats } from './log-stats.ts';
 import { type DecodedRecord, type PreparedRecord, sealRecord } from './record-format.ts';
+import { findNextRecord } from './resync.ts';
 import { parseSegmentFileName, readFrames, Segment } from './segment.ts';
 import type { SegmentIo } from './segment-io.ts';
 import { syncDirectory } from './sync-directory.ts';
@@ -306,11 +307,23 @@ export class PartitionLog {
       );
       const next = { segment, position: read.nextPosition, offset: at.offset + BigInt(read.records.length) };
       if (read.records.length > 0 || !read.corrupt) return { records: read.records, next };
-      // Damage in committed data (bit rot, a file changed behind our back). Serving stops at the
-      // damaged record and resumes at the next whole segment, or at the current end of the active one.
-      const resume = following
-        ? { segment: following, position: 0, offset: following.baseOffset }
-        : { segment, position: segment.size, offset: segment.nextOffset };
+      // Damage in committed data (bit rot, a file changed behind our back): that data is lost.
+      // Serving resumes at the next whole record of this segment if one can be found, else at the
+      // next segment (or the current end of the active one). Stopping here would stall the partition.
+      const limit = following ? following.baseOffset : segment.nextOffset;
+      const found = await findNextRecord(
+        segment,
+        next.position,
+        segment.size,
+        next.offset + 1n,
+        limit,
+        this.#maxBodyBytes,
+      );
+      const resume = found
+        ? { segment, position: found.position, offset: found.offset }
+        : following
+          ? { segment: following, position: 0, offset: following.baseOffset }
+          : { segment, position: segment.size, offset: segment.nextOffset };
       this.#skipDamaged(next, resume.offset, read.corrupt);
       at = resume;
     }

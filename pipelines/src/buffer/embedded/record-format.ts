@@ -13,8 +13,8 @@ import type { BufferEntry } from '../buffer.ts';
 export const FRAME_PREFIX_BYTES = 8;
 const FIXED_BODY_BYTES = 24;
 /** Smallest possible body: the fixed part plus the value length. */
-const MIN_BODY_BYTES = FIXED_BODY_BYTES + 4;
-const MAGIC = 1;
+export const MIN_BODY_BYTES = FIXED_BODY_BYTES + 4;
+export const MAGIC = 1;
 const FLAG_KEY = 1;
 /** Values below this are copied into the meta buffer: one iovec per small record. */
 const INLINE_VALUE_BYTES = 4096;
@@ -95,6 +95,9 @@ export type DecodeResult =
   /** The frame runs past the end of `buf`: `size` bytes are needed from `pos`. */
   | { status: 'incomplete'; size: number }
   | { status: 'corrupt'; reason: string };
+
+/** Where a frame keeps its offset, from the frame's start (used to resynchronise after damage). */
+export const OFFSET_POSITION = FRAME_PREFIX_BYTES + 2;
 
 /** Decodes the frame at `pos`, verifying its checksum. `maxBodyBytes` bounds a believable length. */
 export function decodeRecord(buf: Buffer, pos: number, end: number, maxBodyBytes: number): DecodeResult {

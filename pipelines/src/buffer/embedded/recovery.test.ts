@@ -127,32 +127,51 @@ describe('embedded log recovery on open', () => {
     expect(log.stats().signals.logs.endOffset).toBe(1n);
   });
 
-  it('skips a damaged record in an older segment to the next segment, reporting the loss, and keeps serving', async () => {
+  for (const [where, damage] of [
+    ['its checksum fails', 40],
+    ['its length field is damaged', 1],
+  ] as const) {
+    it(`loses only a damaged record in the middle of an older segment (${where}), reporting it, and serves the rest`, async () => {
+      const dir = await tempDir();
+      let log = await open(dir);
+      // 16 KiB segments, ~1 KiB records: several sealed segments.
+      for (let i = 0; i < 60; i++) await log.producer.append('logs', [entry(i)]);
+      await log.close();
+      const files = await segmentFiles(join(dir, 'logs'));
+      expect(files.length).toBeGreaterThan(2);
+      const secondBase = Number(files[1].slice(0, 20));
+      const recordSize = (await stat(join(dir, 'logs', files[0]))).size / secondBase;
+      // Damage the second record of the second segment.
+      await flipByte(join(dir, 'logs', files[1]), recordSize + damage);
+
+      const capture = captureLogger();
+      log = await open(dir, capture);
+      expect(log.stats().tornTailTruncations).toBe(0);
+      const records = await readAll(log, 'g', 59);
+      expect(records.map((r) => Number(r.offset))).toEqual(
+        Array.from({ length: 60 }, (_, i) => i).filter((i) => i !== secondBase + 1),
+      );
+      expect(records.every((r) => r.value.every((b) => b === Number(r.offset)))).toBe(true);
+      expect(log.stats().corruptRecordsSkipped).toBe(1);
+      expect(capture.lines.some((l) => l.level === 50 && /damaged record in committed data/.test(l.msg))).toBe(true);
+    });
+  }
+
+  it('resumes at the next segment when the damaged record is the last of its segment', async () => {
     const dir = await tempDir();
     let log = await open(dir);
-    // 16 KiB segments, ~1 KiB records: several sealed segments.
-    for (let i = 0; i < 60; i++) await log.producer.append('logs', [entry(i)]);
+    for (let i = 0; i < 40; i++) await log.producer.append('logs', [entry(i)]);
     await log.close();
     const files = await segmentFiles(join(dir, 'logs'));
-    expect(files.length).toBeGreaterThan(2);
-    const secondBase = Number(files[1].slice(0, 20));
-    const thirdBase = Number(files[2].slice(0, 20));
-    // Damage the second record of the second segment.
-    const recordSize = (await stat(join(dir, 'logs', files[0]))).size / secondBase;
-    await flipByte(join(dir, 'logs', files[1]), recordSize + 40);
+    const firstSize = (await stat(join(dir, 'logs', files[0]))).size;
+    await flipByte(join(dir, 'logs', files[0]), firstSize - 5);
+    const lastOfFirst = Number(files[1].slice(0, 20)) - 1;
 
-    const capture = captureLogger();
-    log = await open(dir, capture);
-    expect(log.stats().tornTailTruncations).toBe(0);
-    const expected = 60 - (thirdBase - secondBase - 1);
-    const records = await readAll(log, 'g', expected);
-    const offsets = records.map((r) => Number(r.offset));
-    expect(offsets).toContain(secondBase);
-    expect(offsets).not.toContain(secondBase + 1);
-    expect(offsets).toContain(thirdBase);
-    expect(offsets.at(-1)).toBe(59);
-    expect(records.every((r) => r.value.every((b) => b === Number(r.offset)))).toBe(true);
-    expect(log.stats().corruptRecordsSkipped).toBe(thirdBase - secondBase - 1);
-    expect(capture.lines.some((l) => l.level === 50 && /damaged record in committed data/.test(l.msg))).toBe(true);
+    log = await open(dir);
+    const records = await readAll(log, 'g', 39);
+    expect(records.map((r) => Number(r.offset))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== lastOfFirst),
+    );
+    expect(log.stats().corruptRecordsSkipped).toBe(1);
   });
 });

@@ -116,6 +116,17 @@ describe('embedded log', () => {
     expect(stats.signals.traces.endOffset).toBe(200n);
   });
 
+  it('with fsync: never, acknowledges after the write alone and still serves everything after a reopen', async () => {
+    const dir = await tempDir();
+    let log = await open(dir, { fsync: 'never' });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => log.producer.append('traces', [entry(i)])));
+    expect(log.stats().fsyncs).toBe(0);
+    expect(log.stats().groupCommits).toBeGreaterThan(0);
+    await log.close();
+    log = await open(dir);
+    expect(log.stats().signals.traces.endOffset).toBe(20n);
+  });
+
   it('resumes from the committed offset after a reopen, and replays only what was not committed', async () => {
     const dir = await tempDir();
     let log = await open(dir);

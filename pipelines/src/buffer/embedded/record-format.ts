@@ -29,15 +29,13 @@ export interface PreparedRecord {
 
 export function prepareRecord(entry: BufferEntry): PreparedRecord {
   const key = entry.key;
-  const headerNames: Buffer[] = [];
-  const headerValues: Buffer[] = [];
+  const headers = entry.headers;
+  // Header strings are written straight into the frame (no intermediate buffers): measure first.
+  let headerCount = 0;
   let headerBytes = 0;
-  for (const name in entry.headers) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const valueBytes = Buffer.from(entry.headers[name], 'utf8');
-    headerNames.push(nameBytes);
-    headerValues.push(valueBytes);
-    headerBytes += 6 + nameBytes.length + valueBytes.length;
+  for (const name in headers) {
+    headerCount++;
+    headerBytes += 6 + Buffer.byteLength(name, 'utf8') + Buffer.byteLength(headers[name], 'utf8');
   }
   const value = entry.value;
   const inline = value.length < INLINE_VALUE_BYTES;
@@ -50,19 +48,19 @@ export function prepareRecord(entry: BufferEntry): PreparedRecord {
   meta[9] = key ? FLAG_KEY : 0;
   meta.fill(0, 10, 26);
   meta.writeUInt32BE(key?.length ?? 0, 26);
-  meta.writeUInt16BE(headerNames.length, 30);
+  meta.writeUInt16BE(headerCount, 30);
   let pos = 32;
   if (key) {
     meta.set(key, pos);
     pos += key.length;
   }
-  for (let i = 0; i < headerNames.length; i++) {
-    meta.writeUInt16BE(headerNames[i].length, pos);
-    meta.set(headerNames[i], pos + 2);
-    pos += 2 + headerNames[i].length;
-    meta.writeUInt32BE(headerValues[i].length, pos);
-    meta.set(headerValues[i], pos + 4);
-    pos += 4 + headerValues[i].length;
+  for (const name in headers) {
+    const nameLength = meta.write(name, pos + 2, 'utf8');
+    meta.writeUInt16BE(nameLength, pos);
+    pos += 2 + nameLength;
+    const valueLength = meta.write(headers[name], pos + 4, 'utf8');
+    meta.writeUInt32BE(valueLength, pos);
+    pos += 4 + valueLength;
   }
   meta.writeUInt32BE(value.length, pos);
   if (inline) meta.set(value, pos + 4);

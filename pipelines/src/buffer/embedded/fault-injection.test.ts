@@ -53,7 +53,8 @@ async function tempDir(): Promise<string> {
 
 async function open(dir: string, faults: Faults = {}, extra: Record<string, unknown> = {}): Promise<EmbeddedLog> {
   const log = await openEmbeddedLog(
-    { dir, segmentBytes: 16 * 1024, disk: { minFreeBytes: 0, checkIntervalMs: 50 }, ...extra },
+    // The pause after a failure (one check interval) is long enough to observe on a busy machine.
+    { dir, segmentBytes: 16 * 1024, disk: { minFreeBytes: 0, checkIntervalMs: 300 }, ...extra },
     { logger: captureLogger().logger, io: faultyIo(faults) },
   );
   logs.push(log);
@@ -115,8 +116,8 @@ describe('embedded log under write faults', () => {
         expect(error.kind).toBe('unavailable');
         expect(error.retryAfterSeconds).toBeGreaterThan(0);
       }
-      expect(await logFileBytes(join(dir, 'logs'))).toBe(before);
       expect(log.producer.isWritable()).toBe(false);
+      expect(await logFileBytes(join(dir, 'logs'))).toBe(before);
       expect(log.stats().refusedAppends['io-error']).toBeGreaterThan(0);
       expect(log.stats().signals.logs.endOffset).toBe(1n);
 

@@ -4,4 +4,5 @@
 export const SERVICES: { name: string; script: string }[] = [
   { name: 'postgres', script: 'postgres' },
   { name: 'redis', script: 'redis' },
+  { name: 'kafka', script: 'kafka' },
 ];

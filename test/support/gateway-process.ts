@@ -55,27 +55,39 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    const onLine = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        output.push(line);
-        if (line.includes('"otelgate ready"')) resolve();
-      }
-    };
-    child.stdout.on('data', onLine);
-    child.stderr.on('data', onLine);
-    exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output.join('\n')}`)));
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) output.push(line);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  // Ready once the admin port answers /healthz (works at any log level).
+  const adminUrl = `http://127.0.0.1:${ports.admin}`;
+  const deadline = Date.now() + 60_000;
+  let exitCode: number | null | undefined;
+  exited.then((code) => {
+    exitCode = code;
   });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  await ready.finally(() => clearTimeout(timeout));
+  for (;;) {
+    if (exitCode !== undefined)
+      throw new Error(`gateway exited with ${exitCode} before it was ready:\n${output.join('\n')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`gateway not ready within 60 s:\n${output.join('\n')}`);
+    }
+    const healthy = await fetch(`${adminUrl}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy && (await portsOpen(ports))) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 
   return {
     dir,
     configPath,
     httpUrl: `http://127.0.0.1:${ports.http}`,
     grpcAddress: `127.0.0.1:${ports.grpc}`,
-    adminUrl: `http://127.0.0.1:${ports.admin}`,
+    adminUrl,
     output,
     child,
     exited,
@@ -97,4 +109,20 @@ function deepMerge(base: Record<string, unknown>, override: Record<string, unkno
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The admin port opens last, but check the OTLP ports too: a test may disable one of them. */
+async function portsOpen(ports: { http: number; grpc: number }): Promise<boolean> {
+  const { connect } = await import('node:net');
+  const open = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  const [http, grpc] = await Promise.all([open(ports.http), open(ports.grpc)]);
+  return http || grpc;
 }

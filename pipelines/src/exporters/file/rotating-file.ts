@@ -12,6 +12,8 @@ export interface RotatingFileOptions {
   maxBytes: number;
   maxBackups: number;
   now?: () => number;
+  /** Only for tests that inject write faults. */
+  openFile?: (path: string) => Promise<FileHandle>;
 }
 
 interface PendingWrite {
@@ -39,16 +41,14 @@ export class RotatingFile {
     if (this.closed) return Promise.reject(new OtelgateError('unavailable', `${this.options.path} is closed`));
     return new Promise((resolve, reject) => {
       this.pending.push({ chunk, resolve, reject });
-      this.draining ??= this.drain().finally(() => {
-        this.draining = undefined;
-      });
+      this.draining ??= this.drain();
     });
   }
 
   async open(): Promise<void> {
     if (this.handle) return;
     await mkdir(dirname(this.options.path), { recursive: true });
-    this.handle = await open(this.options.path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644);
+    this.handle = await (this.options.openFile ?? openForAppend)(this.options.path);
     this.size = (await this.handle.stat()).size;
   }
 
@@ -68,22 +68,28 @@ export class RotatingFile {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group = this.pending;
-      this.pending = [];
-      try {
-        await this.writeGroup(group.map((write) => write.chunk));
-        for (const write of group) write.resolve();
-      } catch (error) {
-        const failure = new OtelgateError(
-          'unavailable',
-          `cannot write ${this.options.path}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-        for (const write of group) write.reject(failure);
+    // `draining` is cleared in the same tick as the last `pending` check, before any caller
+    // resumes: a write that arrives after it starts a new drain instead of waiting for none.
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        try {
+          await this.writeGroup(group.map((write) => write.chunk));
+          for (const write of group) write.resolve();
+        } catch (error) {
+          const failure = new OtelgateError(
+            'unavailable',
+            `cannot write ${this.options.path}: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+          for (const write of group) write.reject(failure);
+        }
       }
+    } finally {
+      this.draining = undefined;
     }
   }
 
@@ -145,6 +151,10 @@ function backupPattern(path: string): RegExp {
 function stem(path: string): string {
   const name = basename(path);
   return name.slice(0, name.length - extname(name).length) || name;
+}
+
+function openForAppend(path: string): Promise<FileHandle> {
+  return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644);
 }
 
 async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {

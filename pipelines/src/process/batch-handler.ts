@@ -75,7 +75,9 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
         let failedAt: string | undefined;
         for (const node of pipeline.processors) {
           try {
-            data = await node.processor.process(signal, data, ctx);
+            const out = node.processor.process(signal, data, ctx);
+            // Most processors are synchronous: no microtask per record for them.
+            data = out instanceof Promise ? await out : out;
           } catch (error) {
             // A processor that cannot work now (not a bad record) retries the whole batch.
             if (error instanceof OtelgateError && error.retryable) throw error;

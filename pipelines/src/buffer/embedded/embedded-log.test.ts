@@ -79,6 +79,21 @@ describe('embedded log', () => {
     });
   });
 
+  it('writes a group larger than IOV_MAX buffers in one commit, every record intact', async () => {
+    const log = await open(await tempDir(), { segmentBytes: 64 << 20 });
+    // 2,000 values of 5,000 bytes: 4,000 iovecs in one writev (Linux IOV_MAX is 1,024).
+    await log.producer.append(
+      'logs',
+      Array.from({ length: 2000 }, (_, i) => entry(i, 5000)),
+    );
+    expect(log.stats().groupCommits).toBe(1);
+    const records = await consume(log, 'g', 2000);
+    expect(records.length).toBe(2000);
+    for (const [i, record] of records.entries()) {
+      expect(Buffer.from(record.value).equals(entry(i, 5000).value as Buffer)).toBe(true);
+    }
+  });
+
   it('keeps signals apart and respects batch limits', async () => {
     const log = await open(await tempDir(), { batch: { maxRecords: 7, maxBytes: 1 << 20 } });
     await log.producer.append(

@@ -1,5 +1,8 @@
 # One image for both roles: `otelgate start --role ingest|process|both`.
-FROM node:24-bookworm-slim AS deps
+# Stage 1 installs everything and bundles the gateway (scripts/build.sh); stage 2 keeps the
+# bundle plus the production packages it loads at run time (native snappy, the GeoIP database,
+# the Kafka and Elasticsearch clients).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY gateway/package.json gateway/
@@ -7,18 +10,21 @@ COPY pipelines/package.json pipelines/
 COPY instrumentation/node/package.json instrumentation/node/
 COPY instrumentation/web/package.json instrumentation/web/
 COPY instrumentation/worker/package.json instrumentation/worker/
-RUN npm ci --omit=dev --workspace gateway --workspace pipelines --include-workspace-root=false --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN bash scripts/build.sh \
+  && npm ci --omit=dev --workspace gateway --workspace pipelines --include-workspace-root=false --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json ./
-COPY gateway ./gateway
-COPY pipelines ./pipelines
-RUN mkdir -p /var/lib/otelgate && chown node:node /var/lib/otelgate
+RUN mkdir -p /var/lib/otelgate /etc/otelgate && chown node:node /var/lib/otelgate
 USER node
 VOLUME /var/lib/otelgate
 EXPOSE 4317 4318 13133
-ENTRYPOINT ["node", "gateway/src/cli.ts"]
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:13133/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "dist/otelgate.mjs"]
 CMD ["start", "--config", "/etc/otelgate/otelgate.yaml"]

@@ -50,3 +50,22 @@ describe('otelgate CLI', () => {
     expect(result.stderr).toContain('unknown command "frobnicate"');
   });
 });
+
+describe('the bundle (what the image runs)', () => {
+  it('builds, starts, accepts a request and stops cleanly', { timeout: 120_000 }, async () => {
+    const build = spawnSync('bash', [fileURLToPath(new URL('../../scripts/build.sh', import.meta.url))], {
+      encoding: 'utf8',
+    });
+    expect(build.status, build.stderr).toBe(0);
+    const { startGatewayProcess } = await import('../support/gateway-process.ts');
+    const { makeSpans, traceRequestProto } = await import('../support/otlp-payloads.ts');
+    const gateway = await startGatewayProcess({ bundled: true });
+    const response = await fetch(`${gateway.httpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(traceRequestProto(makeSpans(2))),
+    });
+    expect(response.status).toBe(200);
+    expect(await gateway.kill('SIGTERM')).toBe(0);
+  });
+});

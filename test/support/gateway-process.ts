@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { freePort } from './free-port.ts';
 
 const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
 
 export interface GatewayProcess {
   dir: string;
@@ -29,6 +30,8 @@ export interface GatewayProcessOptions {
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   ports?: { http: number; grpc: number; admin: number };
+  /** Run the bundle from `npm run build` instead of the TypeScript sources (benchmarks measure what ships). */
+  bundled?: boolean;
 }
 
 /** Starts `otelgate start` as a real child process on free ports and waits for its ready line. */
@@ -49,7 +52,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   const configPath = join(dir, `config-${Date.now()}.yaml`);
   writeFileSync(configPath, stringify(config));
 
-  const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
+  const child = spawn(process.execPath, [options.bundled ? BUNDLE : CLI, 'start', '--config', configPath], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

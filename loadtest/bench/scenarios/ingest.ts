@@ -41,6 +41,7 @@ for (const transport of ['http', 'grpc'] as const) {
   for (const spansPerRequest of [100, 512]) {
     const gateway = await startGatewayProcess({
       config: { service: { role: 'ingest' }, log: { level: 'warn' } },
+      bundled: true,
       env: { LOG_LEVEL: 'warn' },
     });
     const pid = gateway.child.pid!;

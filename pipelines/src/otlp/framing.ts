@@ -8,6 +8,8 @@ import { WireReader } from './wire-reader.ts';
 export interface Range {
   start: number;
   end: number;
+  /** The bytes the range points into when not the request's own (a piece of a split metric). */
+  source?: Uint8Array;
 }
 
 export interface ScopeFrame {
@@ -23,7 +25,7 @@ export interface ResourceFrame extends Range {
 }
 
 /** Splits a message's payload [start, end) into its field-2 entries and everything else. */
-function split(r: WireReader, start: number, end: number): { envelope: Range[]; children: Range[] } {
+export function split(r: WireReader, start: number, end: number): { envelope: Range[]; children: Range[] } {
   const envelope: Range[] = [];
   const children: Range[] = [];
   r.pos = start;
@@ -123,7 +125,7 @@ export function buildRequest(bytes: Uint8Array, selections: Selection[]): Uint8A
   };
   const copy = (ranges: Range[]) => {
     for (const range of ranges) {
-      out.set(bytes.subarray(range.start, range.end), pos);
+      out.set((range.source ?? bytes).subarray(range.start, range.end), pos);
       pos += range.end - range.start;
     }
   };

@@ -2,9 +2,10 @@ import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/
 import { describe, expect, it } from 'vitest';
 import { OtelgateError } from '../errors/error-kinds.ts';
 import type { LogsData } from '../model/logs.ts';
+import type { MetricsData } from '../model/metrics.ts';
 import type { Span, TracesData } from '../model/traces.ts';
-import { decodeLogs, decodeTraces } from './decode.ts';
-import { encodeLogs, encodeTraces } from './encode.ts';
+import { decodeLogs, decodeMetrics, decodeTraces } from './decode.ts';
+import { encodeLogs, encodeMetrics, encodeTraces } from './encode.ts';
 import { sdkSpans } from './fixtures/sdk-requests.ts';
 import { encodeExportResponse, exportResponseJson } from './response.ts';
 import { scanExportRequest } from './scan.ts';
@@ -112,6 +113,68 @@ describe('re-slicing requests', () => {
     expect(parts.length).toBeGreaterThanOrEqual(2);
     expect(parts.flatMap((p) => decodeLogs(p).resourceLogs[0].scopeLogs[0].logRecords)).toHaveLength(3);
     expect(() => splitToFit('logs', ProtobufLogsSerializer.serializeRequest([])!, 10)).not.toThrow();
+  });
+
+  it('cuts a metric too large for one part between its data points, keeping name, temporality and order', () => {
+    const point = (i: number) => ({
+      attributes: [{ key: 'series', value: { stringValue: `s-${i}`.padEnd(40, '.') } }],
+      startTimeUnixNano: 1n,
+      timeUnixNano: BigInt(1000 + i),
+      asInt: BigInt(i),
+      exemplars: [],
+      flags: 0,
+    });
+    const data: MetricsData = {
+      resourceMetrics: [
+        {
+          resource: {
+            attributes: [{ key: 'service.name', value: { stringValue: 'meter' } }],
+            droppedAttributesCount: 0,
+          },
+          schemaUrl: '',
+          scopeMetrics: [
+            {
+              scope: { name: 'm', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              metrics: [
+                { name: 'small', description: '', unit: '', metadata: [], gauge: { dataPoints: [point(-1)] } },
+                {
+                  name: 'requests',
+                  description: 'many series',
+                  unit: '{request}',
+                  metadata: [],
+                  sum: {
+                    dataPoints: Array.from({ length: 200 }, (_, i) => point(i)),
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const bytes = encodeMetrics(data);
+    const parts = splitToFit('metrics', bytes, 1000);
+    expect(parts.length).toBeGreaterThan(10);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(1000);
+    const metrics = parts.flatMap((p) =>
+      decodeMetrics(p).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)),
+    );
+    expect(metrics[0].name).toBe('small');
+    const pieces = metrics.slice(1);
+    for (const m of pieces) {
+      expect(m).toMatchObject({ name: 'requests', description: 'many series', unit: '{request}' });
+      expect(m.sum).toMatchObject({ aggregationTemporality: 2, isMonotonic: true });
+    }
+    expect(pieces.flatMap((m) => m.sum!.dataPoints)).toEqual(
+      data.resourceMetrics[0].scopeMetrics[0].metrics[1].sum!.dataPoints,
+    );
+    expect(scanExportRequest('metrics', bytes).itemCount).toBe(
+      parts.reduce((n, p) => n + scanExportRequest('metrics', p).itemCount, 0),
+    );
+    expect(() => splitToFit('metrics', bytes, 150)).toThrow(/service "meter"/);
   });
 
   it('groups spans by trace id, repeating resource and scope, with the trace id as key', () => {

@@ -4,6 +4,7 @@
 import { OtelgateError } from '../errors/error-kinds.ts';
 import type { Signal } from '../model/common.ts';
 import { decodeResource } from './decode-common.ts';
+import { splitMetric } from './metric-split.ts';
 import {
   buildRequest,
   payloadStart,
@@ -32,7 +33,7 @@ export function splitToFit(signal: Signal, bytes: Uint8Array, maxBytes: number):
   const units: Uint8Array[] = [];
   for (const resource of readFraming(bytes)) {
     if (resource.end - resource.start <= maxBytes) units.push(bytes.subarray(resource.start, resource.end));
-    else for (const sel of splitResource(bytes, resource, maxBytes)) units.push(buildRequest(bytes, [sel]));
+    else for (const sel of splitResource(signal, bytes, resource, maxBytes)) units.push(buildRequest(bytes, [sel]));
   }
   // Pack the units greedily: concatenated entries of field 1 are themselves a valid request.
   const parts: Uint8Array[] = [];
@@ -63,7 +64,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 }
 
 /** Selections of one oversized resource entry, each fitting `maxBytes`, items in order. */
-function splitResource(bytes: Uint8Array, resource: ResourceFrame, maxBytes: number): Selection[] {
+function splitResource(signal: Signal, bytes: Uint8Array, resource: ResourceFrame, maxBytes: number): Selection[] {
   const selections: Selection[] = [];
   let current: Selection = { resource, scopes: [] };
   const flush = () => {
@@ -71,7 +72,7 @@ function splitResource(bytes: Uint8Array, resource: ResourceFrame, maxBytes: num
     current = { resource, scopes: [] };
   };
   for (const scope of resource.scopes) {
-    let open: { scope: typeof scope; items: Range[] } | undefined;
+    let open: { scope: typeof scope; items: Range[] } = { scope, items: [] };
     const startScope = () => {
       open = { scope, items: [] };
       current.scopes.push(open);
@@ -83,16 +84,26 @@ function splitResource(bytes: Uint8Array, resource: ResourceFrame, maxBytes: num
       flush();
       startScope();
     }
-    for (const item of scope.items) {
-      open!.items.push(item);
+    const pending = scope.items.slice().reverse();
+    while (pending.length > 0) {
+      const item = pending.pop()!;
+      open.items.push(item);
       if (selectionSize(current) <= maxBytes) continue;
-      open!.items.pop();
-      if (open!.items.length === 0 && current.scopes.length === 1) throw tooLarge(bytes, resource, item, maxBytes);
-      if (open!.items.length === 0) current.scopes.pop();
-      flush();
-      startScope();
-      open!.items.push(item);
-      if (selectionSize(current) > maxBytes) throw tooLarge(bytes, resource, item, maxBytes);
+      open.items.pop();
+      if (open.items.length > 0 || current.scopes.length > 1) {
+        if (open.items.length === 0) current.scopes.pop();
+        flush();
+        startScope();
+        open.items.push(item);
+        if (selectionSize(current) <= maxBytes) continue;
+        open.items.pop();
+      }
+      // The item does not fit even alone: a metric can still be cut between its data points.
+      const alone = selectionSize({ resource, scopes: [{ scope, items: [] }] });
+      const pieces =
+        signal === 'metrics' && item.source === undefined ? splitMetric(bytes, item, maxBytes - alone - 8) : undefined;
+      if (pieces === undefined) throw tooLarge(bytes, resource, item, maxBytes);
+      for (let i = pieces.length - 1; i >= 0; i--) pending.push(pieces[i]);
     }
   }
   flush();

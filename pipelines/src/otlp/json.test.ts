@@ -156,4 +156,42 @@ describe('OTLP/JSON', () => {
       parseOtlpJson('logs', `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":${ok}}]}]}]}`).resourceLogs,
     ).toHaveLength(1);
   });
+
+  it('never crashes on mutated JSON, and whatever it accepts transcodes to protobuf the scanner accepts (seeded fuzz)', async () => {
+    let seed = 0x1234_5678;
+    const random = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 4294967296;
+    };
+    const inputs = [
+      ['traces', new TextDecoder().decode(sdkTraceRequest(3).json)],
+      ['logs', new TextDecoder().decode(sdkLogRequest().json)],
+      ['metrics', new TextDecoder().decode((await sdkMetricsRequest()).json)],
+    ] as const;
+    const alphabet = '{}[]":,0123456789-.eE truefalsnul\\u00ffABCDEF';
+    let accepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      const [signal, valid] = inputs[i % 3];
+      const chars = valid.split('');
+      for (let m = 0, n = 1 + Math.floor(random() * 3); m < n; m++) {
+        const at = Math.floor(random() * chars.length);
+        if (random() < 0.7) chars[at] = alphabet[Math.floor(random() * alphabet.length)];
+        else chars.splice(at, 1 + Math.floor(random() * 5));
+      }
+      const text = chars.join('');
+      let proto: Uint8Array;
+      try {
+        proto = jsonToProto(signal, text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(OtelgateError);
+        expect((error as OtelgateError).kind).toBe('invalid-argument');
+        continue;
+      }
+      accepted++;
+      expect(() => scanExportRequest(signal, proto)).not.toThrow();
+    }
+    expect(accepted).toBeGreaterThan(0);
+  });
 });

@@ -1,9 +1,9 @@
 // Committed consumer offsets: one small JSON file per group, `{ "<signal>": "<next offset>" }`,
 // replaced atomically (write temp, fsync, rename, fsync the directory).
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { open, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { syncDirectory } from './sync-directory.ts';
+import { makeDurableDirectory, syncDirectory } from './sync-directory.ts';
 
 interface GroupState {
   offsets: Map<string, bigint>;
@@ -24,7 +24,7 @@ export class OffsetStore {
   }
 
   static async open(dir: string, logger: Logger): Promise<OffsetStore> {
-    await mkdir(dir, { recursive: true });
+    await makeDurableDirectory(dir);
     const store = new OffsetStore(dir);
     for (const file of await readdir(dir)) {
       if (!file.endsWith(SUFFIX)) continue;

@@ -1,5 +1,4 @@
 // The embedded log's factory: opens (and recovers) every partition under `config.dir`.
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -15,6 +14,7 @@ import { type EmbeddedLogStats, newCounters } from './log-stats.ts';
 import { OffsetStore } from './offset-store.ts';
 import { PartitionLog, type PartitionLogOptions } from './partition-log.ts';
 import { Retention } from './retention.ts';
+import { makeDurableDirectory } from './sync-directory.ts';
 import { nodeSegmentIo, type SegmentIo } from './segment-io.ts';
 
 export interface EmbeddedLogOptions {
@@ -42,7 +42,7 @@ export async function openEmbeddedLog(
   const config = embeddedLogConfigSchema.parse(input);
   const dir = resolve(config.dir);
   const logger = options.logger.child({ component: 'embedded-log' });
-  await mkdir(dir, { recursive: true });
+  await makeDurableDirectory(dir);
   const unlock = await lockDirectory(dir);
   const counters = newCounters();
   const partitionOptions: PartitionLogOptions = {

@@ -1,12 +1,12 @@
 // One partition on disk: an ordered list of segments, group-committed appends, readers.
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { EmbeddedLogCounters, PartitionStats } from './log-stats.ts';
 import { type DecodedRecord, type PreparedRecord, sealRecord } from './record-format.ts';
 import { findNextRecord } from './resync.ts';
 import { parseSegmentFileName, readFrames, Segment } from './segment.ts';
 import type { SegmentIo } from './segment-io.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { makeDurableDirectory, syncDirectory } from './sync-directory.ts';
 
 export interface PartitionLogOptions {
   segmentBytes: number;
@@ -53,7 +53,7 @@ export class PartitionLog {
 
   /** Opens (or creates) the partition in `dir`; the newest segment's tail is validated and any damage cut off. */
   static async open(name: string, dir: string, options: PartitionLogOptions): Promise<PartitionLog> {
-    await mkdir(dir, { recursive: true });
+    await makeDurableDirectory(dir);
     const bases = (await readdir(dir))
       .map(parseSegmentFileName)
       .filter((base): base is bigint => base !== undefined)

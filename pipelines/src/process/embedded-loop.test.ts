@@ -92,7 +92,7 @@ async function openLog(dir: string): Promise<EmbeddedLog> {
 }
 
 /** A switch in front of the file exporter: while `down`, every export fails retryably. */
-const sink = { down: false, calls: 0 };
+const sink: { down: boolean; calls: number; hang?: Promise<void> } = { down: false, calls: 0 };
 
 const fileFactory: ExporterFactory = {
   type: 'file',
@@ -107,6 +107,7 @@ const fileFactory: ExporterFactory = {
       async export<S extends Signal>(signal: S, items: ExportItem<S>[]): Promise<ExportResult> {
         sink.calls++;
         if (sink.down) throw new OtelgateError('unavailable', 'sink is down');
+        if (sink.hang) await sink.hang;
         return file.export(signal, items);
       },
       shutdown: () => file.shutdown(),
@@ -114,7 +115,11 @@ const fileFactory: ExporterFactory = {
   },
 };
 
-async function startLoop(log: EmbeddedLog, outPath: string): Promise<ProcessLoop> {
+async function startLoop(
+  log: EmbeddedLog,
+  outPath: string,
+  config: Parameters<typeof startProcessLoop>[0]['config'] = { stopGracePeriodMs: 10_000 },
+): Promise<ProcessLoop> {
   const graph = await buildPipelineGraph(
     {
       processors: {},
@@ -131,7 +136,7 @@ async function startLoop(log: EmbeddedLog, outPath: string): Promise<ProcessLoop
     deadLetters: log.deadLetters,
     graph,
     logger,
-    config: { stopGracePeriodMs: 10_000 },
+    config,
   });
 }
 
@@ -215,5 +220,35 @@ describe('process loop on the embedded log', () => {
     ]);
     await eventually(async () => (await lagOf(log, 'traces')) === 0n);
     expect(readLines(out).flatMap((line) => line.spans)).toEqual(['x1', 'x2', 'x3']);
+  });
+
+  it('reports not ready while a stalled run will not wind down, and recovers once it does', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out.ndjson');
+    sink.down = false;
+    let release!: () => void;
+    sink.hang = new Promise((resolve) => {
+      release = resolve;
+    });
+    const log = await openLog(join(dir, 'data'));
+    cleanups.push(() => log.close());
+    const loop = await startLoop(log, out, {
+      stopGracePeriodMs: 10_000,
+      watchdog: { checkIntervalMs: 50, stallTimeoutMs: 300, restartTimeoutMs: 300 },
+    });
+    cleanups.push(() => loop.stop());
+    await log.producer.append('traces', [
+      { value: encodeExportRequest('traces', tracesRequest('svc', ['h1'])), headers: {} },
+    ]);
+
+    await eventually(() => !loop.isRunning());
+    expect(loop.stats().watchdogRestarts).toBeGreaterThanOrEqual(1);
+
+    sink.hang = undefined;
+    release();
+    await eventually(() => loop.isRunning());
+    await eventually(async () => (await lagOf(log, 'traces')) === 0n);
+    expect(readLines(out).flatMap((line) => line.spans)).toContain('h1');
+    expect(loop.health().restarts).toBeGreaterThanOrEqual(1);
   });
 });

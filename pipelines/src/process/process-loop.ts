@@ -127,7 +127,7 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const watchdogTimer =
     config.watchdog.checkIntervalMs > 0
       ? setInterval(async () => {
-          if (watchdogBusy || stopping) return;
+          if (watchdogBusy || stopping || hung) return;
           watchdogBusy = true;
           try {
             const stalled = await watchdog.check();

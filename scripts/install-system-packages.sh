@@ -11,6 +11,8 @@ PACKAGES=(
   chromium                 # headless browser for the web instrumentation tests (issue 6)
   openjdk-17-jre-headless  # runs the Kafka broker of test/services/kafka (issue 3)
   maven                    # fetches the Kafka broker jars from Maven Central (issue 3)
+  unzip                    # unpacks the Elasticsearch distribution of test/services/elasticsearch (issue 5)
+  curl                     # readiness checks in test/services/elasticsearch and prometheus (issue 5)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

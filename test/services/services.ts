@@ -5,4 +5,6 @@ export const SERVICES: { name: string; script: string }[] = [
   { name: 'postgres', script: 'postgres' },
   { name: 'redis', script: 'redis' },
   { name: 'kafka', script: 'kafka' },
+  { name: 'prometheus', script: 'prometheus' },
+  { name: 'elasticsearch', script: 'elasticsearch' },
 ];

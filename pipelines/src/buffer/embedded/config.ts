@@ -45,7 +45,12 @@ export const embeddedLogConfigSchema = z
           .int()
           .min(0)
           .default(512 * MiB),
-        /** How often retention runs (it also runs on segment roll and under size pressure). */
+        /**
+         * A consumer group found on disk but not consuming in this process stops holding back
+         * retention once it has not committed for this long (a renamed or retired group).
+         */
+        groupExpiryHours: z.number().positive().default(168),
+        /** How often retention runs (it also runs under size pressure). */
         checkIntervalMs: z.number().int().min(10).default(30_000),
       })
       .prefault({}),

@@ -1,6 +1,6 @@
 // Committed consumer offsets: one small JSON file per group, `{ "<signal>": "<next offset>" }`,
 // replaced atomically (write temp, fsync, rename, fsync the directory).
-import { open, readdir, readFile, rename } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { makeDurableDirectory, syncDirectory } from './sync-directory.ts';
@@ -11,6 +11,10 @@ interface GroupState {
   version: number;
   written: number;
   inflight: Promise<void> | undefined;
+  /** Opened as a consumer by this process: never expires. */
+  live: boolean;
+  /** Last commit (the file's mtime for groups found on open). */
+  lastCommitMs: number;
 }
 
 const SUFFIX = '.json';
@@ -29,8 +33,9 @@ export class OffsetStore {
     for (const file of await readdir(dir)) {
       if (!file.endsWith(SUFFIX)) continue;
       const group = decodeURIComponent(file.slice(0, -SUFFIX.length));
-      const state = store.register(group);
+      const state = store.#state(group);
       try {
+        state.lastCommitMs = (await stat(join(dir, file))).mtimeMs;
         const parsed = JSON.parse(await readFile(join(dir, file), 'utf8')) as Record<string, string>;
         for (const [partition, offset] of Object.entries(parsed)) state.offsets.set(partition, BigInt(offset));
       } catch (error) {
@@ -45,14 +50,35 @@ export class OffsetStore {
     return store;
   }
 
-  /** Makes a group known (retention then waits for it) even before its first commit. */
-  register(group: string): GroupState {
+  /** A consumer of `group` runs in this process: retention waits for it, however long it takes. */
+  register(group: string): void {
+    this.#state(group).live = true;
+  }
+
+  #state(group: string): GroupState {
     let state = this.#groups.get(group);
     if (!state) {
-      state = { offsets: new Map(), version: 0, written: 0, inflight: undefined };
+      state = {
+        offsets: new Map(),
+        version: 0,
+        written: 0,
+        inflight: undefined,
+        live: false,
+        lastCommitMs: Date.now(),
+      };
       this.#groups.set(group, state);
     }
     return state;
+  }
+
+  /** Forgets a group for good (its file is deleted): retention stops waiting for it. */
+  async remove(group: string): Promise<boolean> {
+    const state = this.#groups.get(group);
+    if (!state || state.live) return false;
+    this.#groups.delete(group);
+    await unlink(join(this.#dir, encodeURIComponent(group) + SUFFIX)).catch(() => {});
+    await syncDirectory(this.#dir);
+    return true;
   }
 
   groups(): string[] {
@@ -65,13 +91,17 @@ export class OffsetStore {
   }
 
   /**
-   * The lowest offset committed by any known group: everything below it is consumed by all.
-   * A known group without a commit for the partition counts as `fallback` (the log start).
-   * Undefined when no group is known: then nothing counts as consumed.
+   * The lowest offset committed by any group retention waits for: everything below it is consumed
+   * by all. Those are the groups consuming in this process, and groups found on disk that
+   * committed within `expiryMs` (a group renamed or retired long ago must not hold the log
+   * forever). A group without a commit for the partition counts as `fallback` (the log start).
+   * Undefined when there is no such group: then nothing counts as consumed.
    */
-  minCommitted(partition: string, fallback: bigint): bigint | undefined {
+  minCommitted(partition: string, fallback: bigint, expiryMs = Number.POSITIVE_INFINITY): bigint | undefined {
+    const now = Date.now();
     let min: bigint | undefined;
     for (const state of this.#groups.values()) {
+      if (!state.live && now - state.lastCommitMs > expiryMs) continue;
       const offset = state.offsets.get(partition) ?? fallback;
       if (min === undefined || offset < min) min = offset;
     }
@@ -80,8 +110,9 @@ export class OffsetStore {
 
   /** Resolves once a file holding this commit (or a later one) is durable. */
   async commit(group: string, partition: string, offset: bigint): Promise<void> {
-    const state = this.register(group);
+    const state = this.#state(group);
     state.offsets.set(partition, offset);
+    state.lastCommitMs = Date.now();
     const wanted = ++state.version;
     // Concurrent commits of one group (one per signal) share writes: the latest state wins.
     while (state.written < wanted) {

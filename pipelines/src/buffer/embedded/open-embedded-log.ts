@@ -30,6 +30,11 @@ export interface EmbeddedLog {
   deadLetters: DeadLetterLog;
   /** Counters and sizes, as plain numbers (metrics.ts exposes them as OpenTelemetry instruments). */
   stats(): EmbeddedLogStats;
+  /**
+   * Forgets a consumer group that is gone for good (deletes its committed offsets), so retention
+   * stops waiting for it. False if unknown or consuming in this process.
+   */
+  forgetGroup(group: string): Promise<boolean>;
   /** Runs retention now (it also runs on a timer); resolves with the number of segments deleted. */
   runRetention(): Promise<number>;
   close(): Promise<void>;
@@ -104,6 +109,7 @@ export async function openEmbeddedLog(
         deadLetter: deadLetterPartition.stats(),
         writable: producer.isWritable(),
       }),
+      forgetGroup: (group) => offsets.remove(group),
       runRetention: () => retention.run(),
       async close() {
         if (closed) return;

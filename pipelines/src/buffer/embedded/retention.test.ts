@@ -103,6 +103,53 @@ describe('embedded log retention', () => {
     expect(small.stats().signals.traces.endOffset).toBe(40n);
   });
 
+  for (const [how, retention, forget] of [
+    ['once it has not committed for groupExpiryHours', { maxAgeHours: 24, groupExpiryHours: 168 }, false],
+    ['once forgotten with forgetGroup()', { maxAgeHours: 24, groupExpiryHours: 100_000 }, true],
+  ] as const) {
+    it(`stops waiting for a group that is not consuming here ${how}`, async () => {
+      const dir = await tempDir();
+      let log = await open(dir, {});
+      for (let i = 0; i < 60; i++) await log.producer.append('logs', [entry(i)]);
+      await consumeUpTo(log, 'retired', 1);
+      await consumeUpTo(log, 'current', 60);
+      await log.close();
+      await age(join(dir, 'logs'), 48);
+      await age(join(dir, 'consumer-offsets'), 24 * 10);
+
+      log = await open(dir, retention);
+      log.consumer('current');
+      if (forget) {
+        expect(await log.forgetGroup('current')).toBe(false);
+        expect(await log.forgetGroup('retired')).toBe(true);
+        expect(await readdir(join(dir, 'consumer-offsets'))).toEqual(['current.json']);
+      }
+      expect(await log.runRetention()).toBeGreaterThan(0);
+      // Everything but the active segment was committed by `current`.
+      expect(await segmentBases(join(dir, 'logs'))).toHaveLength(1);
+    });
+  }
+
+  it('keeps waiting for a group consuming in this process, however long since it committed', async () => {
+    const dir = await tempDir();
+    let log = await open(dir, {});
+    for (let i = 0; i < 60; i++) await log.producer.append('logs', [entry(i)]);
+    await consumeUpTo(log, 'slow', 1);
+    await consumeUpTo(log, 'current', 60);
+    await log.close();
+    await age(join(dir, 'logs'), 48);
+    await age(join(dir, 'consumer-offsets'), 24 * 10);
+    log = await open(dir, { maxAgeHours: 24, groupExpiryHours: 1 });
+    log.consumer('current');
+    log.consumer('slow');
+    const before = await segmentBases(join(dir, 'logs'));
+    await log.runRetention();
+    const slowAt = Number((await log.consumer('slow').lag()).find((l) => l.signal === 'logs')!.committedOffset);
+    expect(await segmentBases(join(dir, 'logs'))).toEqual(
+      before.filter((_, i) => (before[i + 1] ?? Number.POSITIVE_INFINITY) > slowAt),
+    );
+  });
+
   it('never deletes anything while no consumer group is known', async () => {
     const dir = await tempDir();
     let log = await open(dir, {});

@@ -67,7 +67,7 @@ export class Retention {
     const now = Date.now();
     let deleted = 0;
     for (const [signal, log] of this.#logs) {
-      const consumed = this.#offsets.minCommitted(signal, log.startOffset);
+      const consumed = this.#offsets.minCommitted(signal, log.startOffset, retention.groupExpiryHours * HOUR_MS);
       if (consumed === undefined) continue;
       deleted += await log.deleteFront((segment) => {
         const sealedEnd = segment.nextOffset;

@@ -1,15 +1,26 @@
 // Adds `geo.*` attributes to the record (span, log record) or resource whose attributes carry
 // the client address; the address ingest saw is the last source and enriches the resource.
 import type { Processor, RecordContext, SignalData } from '@otelgate/pipelines/components/component.ts';
-import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
+import type { AnyValue, KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import { LRUCache } from 'lru-cache';
-import { type ClientAddress, isPublicAddress, parseClientAddress, truncateAddress } from './client-address.ts';
+import { isPublicAddress, parseClientAddress, truncateAddress } from './client-address.ts';
 import type { GeoipConfig } from './config.ts';
 import type { GeoDatabase } from './geo-database.ts';
 import { type GeoAttributes, geoAttributesOf } from './geo-record.ts';
 import { geoipMetrics } from './metrics.ts';
 
-const NOT_FOUND: GeoAttributes = Object.freeze({});
+type Outcome = 'hit' | 'miss' | 'skipped' | 'invalid';
+
+/** What a raw attribute value resolves to; cached by the raw text, so a repeated client costs one map lookup. */
+interface Resolved {
+  outcome: Outcome;
+  /** The geo attributes to add (values shared, never mutated downstream: processors replace values). */
+  attributes: readonly (readonly [string, AnyValue])[];
+  /** The value with the address truncated, when truncation is on. */
+  truncated: string | undefined;
+}
+
+const NOTHING: readonly (readonly [string, AnyValue])[] = [];
 
 interface BatchStats {
   records: number;
@@ -25,13 +36,15 @@ export class GeoipProcessor implements Processor {
   readonly signals = ['traces', 'logs', 'metrics'] as const;
   private readonly config: GeoipConfig;
   private readonly database: GeoDatabase;
-  private readonly cache: LRUCache<string, GeoAttributes> | undefined;
+  private readonly cache: LRUCache<string, Resolved> | undefined;
+  private readonly sourceRanks: Map<string, number>;
 
   constructor(name: string, config: GeoipConfig, database: GeoDatabase) {
     this.name = name;
     this.config = config;
     this.database = database;
     this.cache = config.cacheSize > 0 ? new LRUCache({ max: config.cacheSize }) : undefined;
+    this.sourceRanks = new Map(config.sourceAttributes.map((key, rank) => [key, rank]));
   }
 
   /** Forget cached lookups (after the database changed). */
@@ -77,12 +90,18 @@ export class GeoipProcessor implements Processor {
   /** Looks for a source attribute in `attributes`; true when one was there (public or not). */
   private enrich(attributes: KeyValue[], stats: BatchStats): boolean {
     let sourceIndex = -1;
-    for (const key of this.config.sourceAttributes) {
-      sourceIndex = indexOfKey(attributes, key);
-      if (sourceIndex >= 0) break;
+    let sourceRank = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < attributes.length; i++) {
+      const key = attributes[i].key;
+      const rank = this.sourceRanks.get(key);
+      if (rank !== undefined && rank < sourceRank) {
+        sourceRank = rank;
+        sourceIndex = i;
+      } else if (key === 'geo.country.iso_code') {
+        return true; // enriched upstream
+      }
     }
     if (sourceIndex < 0) return false;
-    if (indexOfKey(attributes, 'geo.country.iso_code') >= 0) return true; // enriched upstream
     const value = attributes[sourceIndex].value;
     if (!('stringValue' in value)) {
       stats.invalid++;
@@ -92,21 +111,10 @@ export class GeoipProcessor implements Processor {
       stats.tooLong++;
       return true;
     }
-    const address = parseClientAddress(value.stringValue);
-    if (!address) {
-      stats.invalid++;
-      return true;
-    }
-    this.apply(attributes, address, stats);
-    if (this.config.truncateAddress.enabled) {
-      const prefix =
-        address.family === 4
-          ? this.config.truncateAddress.ipv4PrefixLength
-          : this.config.truncateAddress.ipv6PrefixLength;
-      attributes[sourceIndex] = {
-        key: attributes[sourceIndex].key,
-        value: { stringValue: truncateAddress(address, prefix) },
-      };
+    const resolved = this.resolve(value.stringValue);
+    this.apply(attributes, resolved, stats);
+    if (resolved.truncated !== undefined) {
+      attributes[sourceIndex] = { key: attributes[sourceIndex].key, value: { stringValue: resolved.truncated } };
     }
     return true;
   }
@@ -114,43 +122,45 @@ export class GeoipProcessor implements Processor {
   private enrichFromPeer(attributes: KeyValue[], ctx: RecordContext, stats: BatchStats): void {
     if (!this.config.usePeerAddress || !ctx.peerAddress) return;
     if (indexOfKey(attributes, 'geo.country.iso_code') >= 0) return;
-    const address = parseClientAddress(ctx.peerAddress);
-    if (!address) {
-      stats.invalid++;
-      return;
-    }
-    this.apply(attributes, address, stats);
+    this.apply(attributes, this.resolve(ctx.peerAddress, false), stats);
   }
 
-  private apply(attributes: KeyValue[], address: ClientAddress, stats: BatchStats): void {
-    if (!isPublicAddress(address)) {
-      stats.skipped++;
-      return;
-    }
-    const geo = this.lookup(address);
-    if (geo === NOT_FOUND) {
-      stats.miss++;
-      return;
-    }
-    stats.hit++;
-    for (const [key, value] of Object.entries(geo)) {
-      attributes.push({ key, value: typeof value === 'number' ? { doubleValue: value } : { stringValue: value } });
-    }
+  private apply(attributes: KeyValue[], resolved: Resolved, stats: BatchStats): void {
+    stats[resolved.outcome]++;
+    for (const [key, value] of resolved.attributes) attributes.push({ key, value });
   }
 
-  private lookup(address: ClientAddress): GeoAttributes {
-    const cached = this.cache?.get(address.text);
+  private resolve(raw: string, truncate = true): Resolved {
+    const cacheKey = truncate ? raw : `peer:${raw}`;
+    const cached = this.cache?.get(cacheKey);
     if (cached) return cached;
-    const reader = this.database.readerFor(address.family);
-    if (!reader) return NOT_FOUND; // IPv6 file still opening; not cached
-    let geo: GeoAttributes = NOT_FOUND;
-    try {
-      geo = geoAttributesOf(reader.get(address.text)) ?? NOT_FOUND;
-    } catch {
-      // An IPv6 address asked of an IPv4-only database throws: a miss.
+    const address = parseClientAddress(raw);
+    let resolved: Resolved;
+    if (!address) resolved = { outcome: 'invalid', attributes: NOTHING, truncated: undefined };
+    else if (!isPublicAddress(address)) resolved = { outcome: 'skipped', attributes: NOTHING, truncated: undefined };
+    else {
+      const reader = this.database.readerFor(address.family);
+      if (!reader) return { outcome: 'miss', attributes: NOTHING, truncated: undefined }; // IPv6 file still opening: not cached
+      let geo: GeoAttributes | undefined;
+      try {
+        geo = geoAttributesOf(reader.get(address.text));
+      } catch {
+        // An IPv6 address asked of an IPv4-only database throws: a miss.
+      }
+      const attributes = geo
+        ? Object.entries(geo).map(
+            ([key, value]) =>
+              [key, typeof value === 'number' ? { doubleValue: value } : { stringValue: value }] as const,
+          )
+        : NOTHING;
+      resolved = { outcome: geo ? 'hit' : 'miss', attributes, truncated: undefined };
     }
-    this.cache?.set(address.text, geo);
-    return geo;
+    const t = this.config.truncateAddress;
+    if (truncate && t.enabled && address) {
+      resolved.truncated = truncateAddress(address, address.family === 4 ? t.ipv4PrefixLength : t.ipv6PrefixLength);
+    }
+    this.cache?.set(cacheKey, resolved);
+    return resolved;
   }
 
   private report(signal: Signal, stats: BatchStats): void {

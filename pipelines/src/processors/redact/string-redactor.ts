@@ -2,6 +2,7 @@
 // matches resolve to the earliest, then the longest. Strings with no match come back as-is
 // (no allocation): the common case on the hot path.
 import type { RedactMode } from './config.ts';
+import { type Census, takeCensus } from './detectors/census.ts';
 import type { Detector, Match } from './detectors/detector.ts';
 import type { Replacement } from './replacement.ts';
 import type { Tallies } from './tally.ts';
@@ -21,6 +22,7 @@ export class StringRedactor {
   private readonly modes = new Map<string, RedactMode>();
   private readonly replacement: Replacement;
   private readonly matches: Match[] = [];
+  private readonly census: Census = { length: 0, digits: 0, uppers: 0, flags: 0 };
 
   constructor(active: readonly ActiveDetector[], replacement: Replacement) {
     this.detectors = active.map((a) => a.detector);
@@ -31,9 +33,12 @@ export class StringRedactor {
   /** The redacted text, DROP when a drop-mode detector matched, or undefined when nothing matched. */
   redact(text: string, tallies: Tallies): string | typeof DROP | undefined {
     if (text.length < MIN_CANDIDATE_LENGTH) return undefined;
+    const census = takeCensus(text, this.census);
     const matches = this.matches;
     matches.length = 0;
-    for (const detector of this.detectors) detector.scan(text, matches);
+    for (const detector of this.detectors) {
+      if (detector.applies === undefined || detector.applies(census)) detector.scan(text, matches);
+    }
     if (matches.length === 0) return undefined;
     if (matches.length > 1) matches.sort((a, b) => a.start - b.start || b.end - a.end);
     let result = '';

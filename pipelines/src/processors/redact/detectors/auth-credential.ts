@@ -2,10 +2,12 @@
 // attribute is caught whole by the key rules). Only the credential is redacted, so the scheme
 // stays readable. Prose ("Bearer authentication failed") is left alone: the credential must
 // contain a digit or a token character other than a letter, or be long.
+import { HAS_SPACE } from './census.ts';
 import { type Detector, regexDetector } from './detector.ts';
 
 export const authCredentialDetector: Detector = regexDetector(
   'auth_credential',
   /(?<![A-Za-z0-9_-])(?:Bearer|Basic|Token|Digest)[ \t]{1,8}([A-Za-z0-9._~+/-]{8,4096}={0,3})(?![A-Za-z0-9._~+/=-])/gi,
   { group: 1, accept: (m) => m[1].length >= 24 || /[^A-Za-z]/.test(m[1]) },
+  (c) => c.length >= 13 && (c.flags & HAS_SPACE) !== 0,
 );

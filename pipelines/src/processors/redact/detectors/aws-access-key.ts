@@ -4,4 +4,6 @@ import { type Detector, regexDetector } from './detector.ts';
 export const awsAccessKeyDetector: Detector = regexDetector(
   'aws_access_key',
   /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+  {},
+  (c) => c.length >= 20 && c.uppers >= 4,
 );

@@ -4,6 +4,8 @@
 // limited by a literal prefix or a lookbehind, so the work per start position is a constant.
 // `adversarial.test.ts` holds each one to 256 KB of hostile input in under 50 ms.
 
+import type { Census } from './census.ts';
+
 export interface Match {
   start: number;
   end: number;
@@ -12,6 +14,8 @@ export interface Match {
 
 export interface Detector {
   readonly kind: string;
+  /** False when the string cannot hold this kind (see census.ts); the scan is skipped. Absent: always scan. */
+  applies?(census: Census): boolean;
   /** Appends the [start, end) spans to redact in `text` to `out`. */
   scan(text: string, out: Match[]): void;
 }
@@ -24,12 +28,18 @@ export interface RegexDetectorOptions {
 }
 
 /** A detector from a global regex (bounded quantifiers only: see the note at the top). */
-export function regexDetector(kind: string, regex: RegExp, options: RegexDetectorOptions = {}): Detector {
+export function regexDetector(
+  kind: string,
+  regex: RegExp,
+  options: RegexDetectorOptions = {},
+  applies?: (census: Census) => boolean,
+): Detector {
   if (!regex.global) throw new Error(`detector ${kind}: regex must be global`);
   const group = options.group ?? 0;
   const accept = options.accept;
   return {
     kind,
+    applies,
     scan(text, out) {
       regex.lastIndex = 0;
       for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {

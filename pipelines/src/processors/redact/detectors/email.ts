@@ -1,6 +1,7 @@
 // Email addresses, found from each '@': the local part is read leftwards (at most 64 chars),
 // the domain rightwards (at most 253); neither can cross another '@', so every character is
 // read at most twice.
+import { HAS_AT, HAS_DOT } from './census.ts';
 import { type Detector, isAlphanumeric, isAsciiLetter, type Match } from './detector.ts';
 
 const MAX_LOCAL = 64;
@@ -54,6 +55,7 @@ function inUrlUserinfo(text: string, start: number): boolean {
 
 export const emailDetector: Detector = {
   kind: 'email',
+  applies: (c) => (c.flags & HAS_AT) !== 0 && (c.flags & HAS_DOT) !== 0,
   scan(text: string, out: Match[]): void {
     let floor = 0;
     let at = text.indexOf('@');

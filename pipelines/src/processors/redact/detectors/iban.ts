@@ -103,6 +103,9 @@ for (const [country, length] of Object.entries(LENGTHS)) {
   LENGTH_TABLE[(country.charCodeAt(0) - 65) * 26 + (country.charCodeAt(1) - 65)] = length;
 }
 
+/** Cheap first test (native regex scan, bounded): a country code and check digits somewhere. */
+const PREFILTER = /[A-Z]{2}\d\d/;
+
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
 }
@@ -123,7 +126,9 @@ export function ibanChecksumValid(iban: string): boolean {
 
 export const ibanDetector: Detector = {
   kind: 'iban',
+  applies: (c) => c.length >= 15 && c.uppers >= 2 && c.digits >= 2,
   scan(text: string, out: Match[]): void {
+    if (!PREFILTER.test(text)) return;
     const n = text.length;
     let previous = 32;
     for (let start = 0; start + 4 <= n; start++) {

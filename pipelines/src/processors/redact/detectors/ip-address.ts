@@ -2,6 +2,7 @@
 // IPv4 by a bounded regex that leaves version strings alone (`v1.2.3.4`, `1.2.3.4.5`,
 // `1.2.3.4-rc1`). IPv6 by a scanner: from each ':' the surrounding run of hex digits, ':' and
 // '.' is read once and validated in place; the scan resumes after the run.
+import { HAS_COLON, HAS_DOT } from './census.ts';
 import { type Detector, isAlphanumeric, isDigit, type Match, regexDetector } from './detector.ts';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -12,6 +13,8 @@ export const ipv4Detector: Detector = regexDetector(
     `(?<![\\w.-])(?<!(?:version|ver|release|build|agent|v)[ :=]?)${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d|-[A-Za-z0-9])`,
     'gi',
   ),
+  {},
+  (c) => c.digits >= 4 && (c.flags & HAS_DOT) !== 0,
 );
 
 function isIpv6Char(c: number): boolean {
@@ -91,6 +94,7 @@ function validDottedQuad(text: string, start: number, end: number): boolean {
 
 export const ipv6Detector: Detector = {
   kind: 'ipv6',
+  applies: (c) => (c.flags & HAS_COLON) !== 0,
   scan(text: string, out: Match[]): void {
     let colon = text.indexOf(':');
     while (colon >= 0) {

@@ -1,6 +1,7 @@
 // JSON Web Tokens: `eyJ<header>.eyJ<payload>.<signature>` in base64url. A scanner: when a
 // candidate fails, the scan resumes after the whole base64url run it read, since any `eyJ`
 // inside that run would fail the same way, so each character is read at most twice.
+import { HAS_DOT } from './census.ts';
 import { type Detector, isAlphanumeric, type Match } from './detector.ts';
 
 function isBase64Url(c: number): boolean {
@@ -17,6 +18,7 @@ const MIN_SEGMENT = 8;
 
 export const jwtDetector: Detector = {
   kind: 'jwt',
+  applies: (c) => c.length >= 25 && (c.flags & HAS_DOT) !== 0,
   scan(text: string, out: Match[]): void {
     let i = text.indexOf('eyJ');
     while (i >= 0) {

@@ -4,11 +4,11 @@
 import { type Detector, isAlphanumeric, isDigit, type Match } from './detector.ts';
 import { luhnValid } from './luhn.ts';
 
-function validGroups(groups: number[]): boolean {
-  if (groups.length === 1) return true;
-  if (groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 4 || groups[2] === 5)) return true;
-  for (let i = 0; i < groups.length - 1; i++) if (groups[i] !== 4) return false;
-  const last = groups[groups.length - 1];
+function validGroups(groups: Int32Array, count: number): boolean {
+  if (count === 1) return true;
+  if (count === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 4 || groups[2] === 5)) return true;
+  for (let i = 0; i < count - 1; i++) if (groups[i] !== 4) return false;
+  const last = groups[count - 1];
   return last >= 1 && last <= 4;
 }
 
@@ -25,35 +25,39 @@ export function followsGroup(text: string, start: number): boolean {
   return start === 5 || !isAlphanumeric(text.charCodeAt(start - 6)) || text.charCodeAt(start - 6) === 32;
 }
 
+const groups = new Int32Array(20);
+/** Cheap first test (native regex scan, bounded): 12+ digits, bare or grouped, somewhere in the text. */
+const PREFILTER = /\d{4}[ -]?\d{4}[ -]?\d{4}|\d{4}[ -]\d{6}/;
+
 export const paymentCardDetector: Detector = {
   kind: 'payment_card',
+  applies: (c) => c.digits >= 13,
   scan(text: string, out: Match[]): void {
+    if (!PREFILTER.test(text)) return;
     const n = text.length;
     let i = 0;
     while (i < n) {
-      if (!isDigit(text.charCodeAt(i))) {
+      const c0 = text.charCodeAt(i);
+      if (c0 < 48 || c0 > 57) {
         i++;
         continue;
       }
+      // A digit token: digit groups joined by one consistent separator. No allocation here:
+      // most tokens (timestamps, counters) are too short and are skipped at once.
       const start = i;
-      let digits = '';
-      const groups: number[] = [];
+      let count = 0;
+      let groupCount = 0;
       let separator = 0;
       let j = i;
-      let overflow = false;
       for (;;) {
         const groupStart = j;
         while (j < n && isDigit(text.charCodeAt(j))) j++;
-        if (digits.length + (j - groupStart) > 19) overflow = true;
-        if (!overflow) digits += text.slice(groupStart, j);
-        groups.push(j - groupStart);
+        count += j - groupStart;
+        if (groupCount < groups.length) groups[groupCount] = j - groupStart;
+        groupCount++;
+        if (j + 1 >= n) break; // also keeps charCodeAt in range (NaN would deoptimize the loop)
         const c = text.charCodeAt(j);
-        if (
-          (c === 32 || c === 45) &&
-          (separator === 0 || separator === c) &&
-          j + 1 < n &&
-          isDigit(text.charCodeAt(j + 1))
-        ) {
+        if ((c === 32 || c === 45) && (separator === 0 || separator === c) && isDigit(text.charCodeAt(j + 1))) {
           separator = c;
           j++;
           continue;
@@ -61,15 +65,17 @@ export const paymentCardDetector: Detector = {
         break;
       }
       i = j;
-      if (overflow || digits.length < 13) continue;
+      if (count < 13 || count > 19 || groupCount > 5) continue;
       const before = start > 0 ? text.charCodeAt(start - 1) : 32;
       if (isAlphanumeric(before) || before === 43 || before === 46 || before === 95 || before === 45) continue;
       const after = j < n ? text.charCodeAt(j) : 32;
       if (isAlphanumeric(after) || after === 95 || (after === 46 && j + 1 < n && isDigit(text.charCodeAt(j + 1))))
         continue;
-      const first = digits.charCodeAt(0) - 48;
-      if (first < 2 || first > 6) continue;
-      if (!validGroups(groups) || !luhnValid(digits)) continue;
+      if (c0 < 50 || c0 > 54) continue; // issuer prefix 2-6
+      if (!validGroups(groups, groupCount)) continue;
+      const digits =
+        separator === 0 ? text.slice(start, j) : text.slice(start, j).replaceAll(separator === 32 ? ' ' : '-', '');
+      if (!luhnValid(digits)) continue;
       if (separator === 32 && followsGroup(text, start)) continue;
       out.push({ start, end: j, kind: 'payment_card' });
     }

@@ -50,20 +50,26 @@ function scanInternational(text: string, out: Match[]): void {
   }
 }
 
-const nanp = regexDetector(
-  'phone',
-  /(?<![\w.+/-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}([-. ]))\d{3}([-. ])\d{4}(?![\w/-]|[.:]\d)/g,
-  { accept: (m) => (m[1] === undefined || m[1] === m[2]) && !followsGroup(m.input, m.index) },
-);
-const trunk = regexDetector('phone', /(?<![\w.+/-])0\d{1,4}([ -])\d{3,4}\1\d{3,4}(?![\w/-]|[.:]\d)/g, {
+/** The candidate continues a word, number or path (checked here rather than by a lookbehind, which would slow the regex's scan). */
+function glued(text: string, index: number): boolean {
+  if (index === 0) return false;
+  const c = text.charCodeAt(index - 1);
+  return isAlphanumeric(c) || c === 95 || c === 46 || c === 43 || c === 47 || c === 45;
+}
+
+const nanp = regexDetector('phone', /(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}([-. ]))\d{3}([-. ])\d{4}(?![\w/-]|[.:]\d)/g, {
+  accept: (m) => (m[1] === undefined || m[1] === m[2]) && !glued(m.input, m.index) && !followsGroup(m.input, m.index),
+});
+const trunk = regexDetector('phone', /0\d{1,4}([ -])\d{3,4}\1\d{3,4}(?![\w/-]|[.:]\d)/g, {
   accept: (m) => {
     const digits = m[0].replace(/\D/g, '').length;
-    return digits >= 10 && digits <= 12 && !followsGroup(m.input, m.index);
+    return digits >= 10 && digits <= 12 && !glued(m.input, m.index) && !followsGroup(m.input, m.index);
   },
 });
 
 export const phoneDetector: Detector = {
   kind: 'phone',
+  applies: (c) => c.digits >= 8,
   scan(text: string, out: Match[]): void {
     scanInternational(text, out);
     nanp.scan(text, out);

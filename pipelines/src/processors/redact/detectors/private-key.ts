@@ -1,11 +1,13 @@
 // PEM private keys, from the BEGIN line to the END line (or to the end of the text when the
 // key was cut off: a partial key is still a secret). indexOf only moves forward.
+import { HAS_DASH } from './census.ts';
 import type { Detector, Match } from './detector.ts';
 
 const BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,2}PRIVATE KEY(?: BLOCK)?-----/y;
 
 export const privateKeyDetector: Detector = {
   kind: 'private_key',
+  applies: (c) => c.length >= 40 && (c.flags & HAS_DASH) !== 0,
   scan(text: string, out: Match[]): void {
     let i = text.indexOf('-----BEGIN ');
     while (i >= 0) {

@@ -22,4 +22,6 @@ export const secretKeyDetector: Detector = regexDetector(
       ')(?![A-Za-z0-9_-])',
     'g',
   ),
+  {},
+  (c) => c.length >= 20,
 );

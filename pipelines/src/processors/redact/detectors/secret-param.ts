@@ -2,6 +2,7 @@
 // log lines and JSON-ish text. Only the value is redacted. The name must start at a boundary
 // (not inside a longer word); the value is at most 512 characters and stops at whitespace,
 // quotes, `&`, `,`, `;` and closing brackets.
+import { HAS_COLON, HAS_EQUALS } from './census.ts';
 import { type Detector, regexDetector } from './detector.ts';
 
 export const SECRET_PARAM_NAMES = [
@@ -40,4 +41,5 @@ export const secretParamDetector: Detector = regexDetector(
     'gi',
   ),
   { group: 1, accept: (m) => !PLACEHOLDER.test(m[1]) },
+  (c) => (c.flags & (HAS_EQUALS | HAS_COLON)) !== 0,
 );

@@ -1,5 +1,6 @@
 // Passwords in URLs: `scheme://user:password@host`. Only the password is redacted. From each
 // `://` the userinfo is read up to the first `/ ? # @` or whitespace, so the reads never overlap.
+import { HAS_AT, HAS_COLON } from './census.ts';
 import { type Detector, isAlphanumeric, type Match } from './detector.ts';
 
 const MAX_USERINFO = 512;
@@ -23,6 +24,7 @@ function endsUserinfo(c: number): boolean {
 
 export const urlCredentialsDetector: Detector = {
   kind: 'url_credentials',
+  applies: (c) => (c.flags & HAS_AT) !== 0 && (c.flags & HAS_COLON) !== 0,
   scan(text: string, out: Match[]): void {
     let i = text.indexOf('://');
     while (i >= 0) {

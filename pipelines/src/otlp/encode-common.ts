@@ -10,6 +10,7 @@ import {
   utf8Length,
   varint64Size,
   varintSize,
+  type SizeList,
   type WireWriter,
 } from './wire-writer.ts';
 
@@ -33,7 +34,7 @@ function anyValueKind(v: AnyValue): number {
   return 0;
 }
 
-export function sizeAnyValue(v: AnyValue, z: number[]): number {
+export function sizeAnyValue(v: AnyValue, z: SizeList): number {
   switch (anyValueKind(v)) {
     case STRING:
       return lenField(utf8Length((v as { stringValue: string }).stringValue));
@@ -101,7 +102,7 @@ export function writeAnyValue(w: WireWriter, v: AnyValue): void {
   }
 }
 
-function sizeKeyValue(kv: KeyValue, z: number[]): number {
+function sizeKeyValue(kv: KeyValue, z: SizeList): number {
   return stringField(kv.key) + sub(z, reserve(z), sizeAnyValue(kv.value, z));
 }
 
@@ -116,7 +117,7 @@ function writeKeyValue(w: WireWriter, kv: KeyValue): void {
 }
 
 /** Size of a repeated KeyValue field (any field number below 16). */
-export function sizeAttributes(list: KeyValue[], z: number[]): number {
+export function sizeAttributes(list: KeyValue[], z: SizeList): number {
   let n = 0;
   for (const kv of list) n += sub(z, reserve(z), sizeKeyValue(kv, z));
   return n;
@@ -158,7 +159,7 @@ export function writeStringField(w: WireWriter, field: number, s: string): void 
   w.string(s);
 }
 
-export function sizeResource(res: Resource, z: number[]): number {
+export function sizeResource(res: Resource, z: SizeList): number {
   return sizeAttributes(res.attributes, z) + u32Field(res.droppedAttributesCount);
 }
 
@@ -167,7 +168,7 @@ export function writeResource(w: WireWriter, res: Resource): void {
   writeU32(w, 2, res.droppedAttributesCount);
 }
 
-export function sizeScope(scope: InstrumentationScope, z: number[]): number {
+export function sizeScope(scope: InstrumentationScope, z: SizeList): number {
   return (
     stringField(scope.name) +
     stringField(scope.version) +

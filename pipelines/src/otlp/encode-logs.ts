@@ -15,9 +15,9 @@ import {
   writeStringField,
   writeU32,
 } from './encode-common.ts';
-import { idField, reserve, stringField, sub, type WireWriter } from './wire-writer.ts';
+import { idField, reserve, stringField, sub, type SizeList, type WireWriter } from './wire-writer.ts';
 
-export function sizeLogs(data: LogsData, z: number[]): number {
+export function sizeLogs(data: LogsData, z: SizeList): number {
   let n = 0;
   for (const rl of data.resourceLogs) n += sub(z, reserve(z), sizeResourceLogs(rl, z));
   return n;
@@ -31,7 +31,7 @@ export function writeLogs(w: WireWriter, data: LogsData): void {
   }
 }
 
-function sizeResourceLogs(rl: ResourceLogs, z: number[]): number {
+function sizeResourceLogs(rl: ResourceLogs, z: SizeList): number {
   let n = sub(z, reserve(z), sizeResource(rl.resource, z));
   for (const sl of rl.scopeLogs) n += sub(z, reserve(z), sizeScopeLogs(sl, z));
   return n + stringField(rl.schemaUrl);
@@ -49,7 +49,7 @@ function writeResourceLogs(w: WireWriter, rl: ResourceLogs): void {
   writeStringField(w, 3, rl.schemaUrl);
 }
 
-function sizeScopeLogs(sl: ScopeLogs, z: number[]): number {
+function sizeScopeLogs(sl: ScopeLogs, z: SizeList): number {
   let n = sub(z, reserve(z), sizeScope(sl.scope, z));
   for (const log of sl.logRecords) n += sub(z, reserve(z), sizeLogRecord(log, z));
   return n + stringField(sl.schemaUrl);
@@ -72,7 +72,7 @@ function hasBody(log: LogRecord): boolean {
   return false;
 }
 
-function sizeLogRecord(log: LogRecord, z: number[]): number {
+function sizeLogRecord(log: LogRecord, z: SizeList): number {
   let n = f64Field(log.timeUnixNano) + f64Field(log.observedTimeUnixNano) + u32Field(log.severityNumber);
   n += stringField(log.severityText);
   if (hasBody(log)) n += sub(z, reserve(z), sizeAnyValue(log.body, z));

@@ -32,10 +32,11 @@ import {
   sub,
   varint64Size,
   varintSize,
+  type SizeList,
   type WireWriter,
 } from './wire-writer.ts';
 
-export function sizeMetrics(data: MetricsData, z: number[]): number {
+export function sizeMetrics(data: MetricsData, z: SizeList): number {
   let n = 0;
   for (const rm of data.resourceMetrics) n += sub(z, reserve(z), sizeResourceMetrics(rm, z));
   return n;
@@ -49,7 +50,7 @@ export function writeMetrics(w: WireWriter, data: MetricsData): void {
   }
 }
 
-function sizeResourceMetrics(rm: ResourceMetrics, z: number[]): number {
+function sizeResourceMetrics(rm: ResourceMetrics, z: SizeList): number {
   let n = sub(z, reserve(z), sizeResource(rm.resource, z));
   for (const sm of rm.scopeMetrics) n += sub(z, reserve(z), sizeScopeMetrics(sm, z));
   return n + stringField(rm.schemaUrl);
@@ -67,7 +68,7 @@ function writeResourceMetrics(w: WireWriter, rm: ResourceMetrics): void {
   writeStringField(w, 3, rm.schemaUrl);
 }
 
-function sizeScopeMetrics(sm: ScopeMetrics, z: number[]): number {
+function sizeScopeMetrics(sm: ScopeMetrics, z: SizeList): number {
   let n = sub(z, reserve(z), sizeScope(sm.scope, z));
   for (const metric of sm.metrics) n += sub(z, reserve(z), sizeMetric(metric, z));
   return n + stringField(sm.schemaUrl);
@@ -85,7 +86,7 @@ function writeScopeMetrics(w: WireWriter, sm: ScopeMetrics): void {
   writeStringField(w, 3, sm.schemaUrl);
 }
 
-function sizePoints<P>(points: P[], z: number[], size: (p: P, z: number[]) => number): number {
+function sizePoints<P>(points: P[], z: SizeList, size: (p: P, z: SizeList) => number): number {
   let n = 0;
   for (const p of points) n += sub(z, reserve(z), size(p, z));
   return n;
@@ -99,7 +100,7 @@ function writePoints<P>(w: WireWriter, points: P[], write: (w: WireWriter, p: P)
   }
 }
 
-function sizeMetric(m: Metric, z: number[]): number {
+function sizeMetric(m: Metric, z: SizeList): number {
   let n = stringField(m.name) + stringField(m.description) + stringField(m.unit);
   if (m.gauge) n += sub(z, reserve(z), sizePoints(m.gauge.dataPoints, z, sizeNumberPoint));
   else if (m.sum) {
@@ -173,7 +174,7 @@ function writeDouble(w: WireWriter, field: number, n: number): void {
 
 const dbl = (n: number): number => (n === 0 && !Object.is(n, -0) ? 0 : 9);
 
-function sizeExemplars(list: Exemplar[], z: number[]): number {
+function sizeExemplars(list: Exemplar[], z: SizeList): number {
   let n = 0;
   for (const e of list) {
     const slot = reserve(z);
@@ -212,7 +213,7 @@ function writeExemplars(w: WireWriter, field: number, list: Exemplar[]): void {
   }
 }
 
-function sizeNumberPoint(p: NumberDataPoint, z: number[]): number {
+function sizeNumberPoint(p: NumberDataPoint, z: SizeList): number {
   return (
     sizeAttributes(p.attributes, z) +
     f64Field(p.startTimeUnixNano) +
@@ -238,7 +239,7 @@ function writeNumberPoint(w: WireWriter, p: NumberDataPoint): void {
   writeU32(w, 8, p.flags);
 }
 
-function sizeHistogramPoint(p: HistogramDataPoint, z: number[]): number {
+function sizeHistogramPoint(p: HistogramDataPoint, z: SizeList): number {
   return (
     sizeAttributes(p.attributes, z) +
     f64Field(p.startTimeUnixNano) +
@@ -307,7 +308,7 @@ function writeBuckets(w: WireWriter, field: number, b: ExponentialHistogramBucke
   }
 }
 
-function sizeExponentialPoint(p: ExponentialHistogramDataPoint, z: number[]): number {
+function sizeExponentialPoint(p: ExponentialHistogramDataPoint, z: SizeList): number {
   const pos = sizeBuckets(p.positive);
   const neg = sizeBuckets(p.negative);
   return (
@@ -348,7 +349,7 @@ function writeExponentialPoint(w: WireWriter, p: ExponentialHistogramDataPoint):
   writeDouble(w, 14, p.zeroThreshold);
 }
 
-function sizeSummaryPoint(p: SummaryDataPoint, z: number[]): number {
+function sizeSummaryPoint(p: SummaryDataPoint, z: SizeList): number {
   let n =
     sizeAttributes(p.attributes, z) +
     f64Field(p.startTimeUnixNano) +

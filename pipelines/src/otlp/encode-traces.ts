@@ -13,9 +13,9 @@ import {
   writeStringField,
   writeU32,
 } from './encode-common.ts';
-import { idField, reserve, stringField, sub, type WireWriter } from './wire-writer.ts';
+import { idField, reserve, stringField, sub, type SizeList, type WireWriter } from './wire-writer.ts';
 
-export function sizeTraces(data: TracesData, z: number[]): number {
+export function sizeTraces(data: TracesData, z: SizeList): number {
   let n = 0;
   for (const rs of data.resourceSpans) n += sub(z, reserve(z), sizeResourceSpans(rs, z));
   return n;
@@ -29,7 +29,7 @@ export function writeTraces(w: WireWriter, data: TracesData): void {
   }
 }
 
-function sizeResourceSpans(rs: ResourceSpans, z: number[]): number {
+function sizeResourceSpans(rs: ResourceSpans, z: SizeList): number {
   let n = sub(z, reserve(z), sizeResource(rs.resource, z));
   for (const ss of rs.scopeSpans) n += sub(z, reserve(z), sizeScopeSpans(ss, z));
   return n + stringField(rs.schemaUrl);
@@ -47,7 +47,7 @@ function writeResourceSpans(w: WireWriter, rs: ResourceSpans): void {
   writeStringField(w, 3, rs.schemaUrl);
 }
 
-function sizeScopeSpans(ss: ScopeSpans, z: number[]): number {
+function sizeScopeSpans(ss: ScopeSpans, z: SizeList): number {
   let n = sub(z, reserve(z), sizeScope(ss.scope, z));
   for (const span of ss.spans) n += sub(z, reserve(z), sizeSpan(span, z));
   return n + stringField(ss.schemaUrl);
@@ -69,7 +69,7 @@ function hasStatus(span: Span): boolean {
   return span.status.code !== 0 || span.status.message.length > 0;
 }
 
-function sizeSpan(span: Span, z: number[]): number {
+function sizeSpan(span: Span, z: SizeList): number {
   let n =
     idField(span.traceId, 16, 'traceId') +
     idField(span.spanId, 8, 'spanId') +
@@ -134,7 +134,7 @@ function writeSpan(w: WireWriter, span: Span): void {
   }
 }
 
-function sizeEvent(event: SpanEvent, z: number[]): number {
+function sizeEvent(event: SpanEvent, z: SizeList): number {
   return (
     f64Field(event.timeUnixNano) +
     stringField(event.name) +
@@ -150,7 +150,7 @@ function writeEvent(w: WireWriter, event: SpanEvent): void {
   writeU32(w, 4, event.droppedAttributesCount);
 }
 
-function sizeLink(link: SpanLink, z: number[]): number {
+function sizeLink(link: SpanLink, z: SizeList): number {
   return (
     idField(link.traceId, 16, 'links.traceId') +
     idField(link.spanId, 8, 'links.spanId') +

@@ -9,12 +9,14 @@ import type { TracesData } from '../model/traces.ts';
 import { sizeLogs, writeLogs } from './encode-logs.ts';
 import { sizeMetrics, writeMetrics } from './encode-metrics.ts';
 import { sizeTraces, writeTraces } from './encode-traces.ts';
-import { WireWriter } from './wire-writer.ts';
+import { SizeList, WireWriter } from './wire-writer.ts';
 
-function encodeWith<T>(data: T, size: (data: T, z: number[]) => number, write: (w: WireWriter, data: T) => void) {
-  const sizes: number[] = [];
+const sizes = new SizeList();
+
+function encodeWith<T>(data: T, size: (data: T, z: SizeList) => number, write: (w: WireWriter, data: T) => void) {
+  sizes.length = 0;
   const total = size(data, sizes);
-  const w = new WireWriter(total, sizes);
+  const w = new WireWriter(total, sizes.data);
   write(w, data);
   if (w.pos !== total) throw new OtelgateError('internal', `encoder wrote ${w.pos} bytes, sized ${total}`);
   return w.buf;

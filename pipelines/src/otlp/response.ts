@@ -24,7 +24,7 @@ export function encodeExportResponse(_signal: Signal, partial?: PartialSuccess):
   const inner =
     (rejected !== 0n ? 1 + varint64Size(rejected) : 0) +
     (messageLength > 0 ? 1 + varintSize(messageLength) + messageLength : 0);
-  const w = new WireWriter(1 + varintSize(inner) + inner, []);
+  const w = new WireWriter(1 + varintSize(inner) + inner, new Int32Array(0));
   w.tag(1, 2);
   w.uint32(inner);
   if (rejected !== 0n) {

@@ -51,18 +51,28 @@ export function stringField(s: string): number {
   return s.length === 0 ? 0 : lenField(utf8Length(s));
 }
 
+/** Nested message lengths in pre-order; reused between encodes (they are synchronous). */
+export class SizeList {
+  data = new Int32Array(4096);
+  length = 0;
+}
+
 /**
  * Reserves a slot for the length of a nested message: call it before computing the child
  * (arguments are evaluated left to right), then `sub(sizes, slot, childLength)`.
  */
-export function reserve(sizes: number[]): number {
-  sizes.push(0);
-  return sizes.length - 1;
+export function reserve(sizes: SizeList): number {
+  if (sizes.length === sizes.data.length) {
+    const grown = new Int32Array(sizes.data.length * 2);
+    grown.set(sizes.data);
+    sizes.data = grown;
+  }
+  return sizes.length++;
 }
 
 /** Records a nested message length in its reserved slot; returns the field size (1-byte tag). */
-export function sub(sizes: number[], slot: number, len: number): number {
-  sizes[slot] = len;
+export function sub(sizes: SizeList, slot: number, len: number): number {
+  sizes.data[slot] = len;
   return 1 + varintSize(len) + len;
 }
 
@@ -77,11 +87,11 @@ export class WireWriter {
   readonly buf: Uint8Array;
   readonly view: DataView;
   pos = 0;
-  readonly sizes: number[];
+  readonly sizes: Int32Array;
   /** Next entry of `sizes` to consume. */
   next = 0;
 
-  constructor(size: number, sizes: number[]) {
+  constructor(size: number, sizes: Int32Array) {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
     this.sizes = sizes;

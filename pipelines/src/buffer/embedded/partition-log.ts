@@ -1,12 +1,16 @@
-// One partition on disk: an ordered list of segments, group-committed appends, readers.
+// One partition on disk: an ordered list of segments, recovery on open, group-committed appends,
+// retention's deletes. Reading is in partition-reader.ts.
+
 import { readdir, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { EmbeddedLogCounters, PartitionStats } from './log-stats.ts';
-import { type DecodedRecord, type PreparedRecord, sealRecord } from './record-format.ts';
-import { findNextRecord } from './resync.ts';
+import { type PartitionRead, type ReadCursor, readPartition, seekPartition } from './partition-reader.ts';
+import { type PreparedRecord, sealRecord } from './record-format.ts';
 import { parseSegmentFileName, readFrames, Segment } from './segment.ts';
 import type { SegmentIo } from './segment-io.ts';
 import { makeDurableDirectory, syncDirectory } from './sync-directory.ts';
+
+export type { ReadCursor } from './partition-reader.ts';
 
 export interface PartitionLogOptions {
   segmentBytes: number;
@@ -22,13 +26,6 @@ interface PendingAppend {
   bytes: number;
   resolve: (firstOffset: bigint) => void;
   reject: (error: unknown) => void;
-}
-
-/** Where a reader is: the next record is `offset`, at byte `position` of `segment`. */
-export interface ReadCursor {
-  segment: Segment;
-  position: number;
-  offset: bigint;
 }
 
 export class PartitionLog {
@@ -78,7 +75,7 @@ export class PartitionLog {
     let offset = segment.baseOffset;
     let damage: string | undefined;
     while (position < fileSize) {
-      const read = await readFrames(segment, position, fileSize, offset, 100_000, 1 << 20, this.#maxBodyBytes);
+      const read = await readFrames(segment, position, fileSize, offset, 100_000, 1 << 20, this.maxBodyBytes);
       position = read.nextPosition;
       offset += BigInt(read.records.length);
       if (read.corrupt) {
@@ -100,7 +97,7 @@ export class PartitionLog {
     }
   }
 
-  get #maxBodyBytes(): number {
+  get maxBodyBytes(): number {
     // Keys and headers are small; leave them room beside the largest value.
     return this.#options.maxRecordBytes + 64 * 1024;
   }
@@ -263,73 +260,17 @@ export class PartitionLog {
   }
 
   /** A cursor at `offset`, clamped to what is on disk. */
-  async seek(offset: bigint): Promise<ReadCursor> {
-    if (offset <= this.startOffset) return { segment: this.#segments[0], position: 0, offset: this.startOffset };
-    if (offset >= this.endOffset) return { segment: this.#active, position: this.#active.size, offset: this.endOffset };
-    let index = this.#segments.length - 1;
-    while (this.#segments[index].baseOffset > offset) index--;
-    let cursor: ReadCursor = { segment: this.#segments[index], position: 0, offset: this.#segments[index].baseOffset };
-    while (cursor.offset < offset) {
-      const left = offset - cursor.offset;
-      const { records, next } = await this.read(cursor, left > 100_000n ? 100_000 : Number(left), 1 << 20);
-      if (records.length === 0 && next.offset === cursor.offset) break;
-      cursor = next;
-    }
-    return cursor;
+  seek(offset: bigint): Promise<ReadCursor> {
+    return seekPartition(this, offset);
   }
 
   /** Reads committed records from `cursor`. A damaged record is skipped past (logged and counted), never served. */
-  async read(
-    cursor: ReadCursor,
-    maxRecords: number,
-    maxBytes: number,
-  ): Promise<{ records: DecodedRecord[]; next: ReadCursor }> {
-    let at = cursor;
-    if (at.segment.deleted) at = await this.seek(at.offset);
-    for (;;) {
-      const { segment } = at;
-      const index = this.#segments.indexOf(segment);
-      const following = this.#segments[index + 1];
-      if (at.position >= segment.size) {
-        if (!following) return { records: [], next: at };
-        if (at.offset < following.baseOffset) this.#skipDamaged(at, following.baseOffset, 'segment ends early');
-        at = { segment: following, position: 0, offset: following.baseOffset };
-        continue;
-      }
-      const read = await readFrames(
-        segment,
-        at.position,
-        segment.size,
-        at.offset,
-        maxRecords,
-        maxBytes,
-        this.#maxBodyBytes,
-      );
-      const next = { segment, position: read.nextPosition, offset: at.offset + BigInt(read.records.length) };
-      if (read.records.length > 0 || !read.corrupt) return { records: read.records, next };
-      // Damage in committed data (bit rot, a file changed behind our back): that data is lost.
-      // Serving resumes at the next whole record of this segment if one can be found, else at the
-      // next segment (or the current end of the active one). Stopping here would stall the partition.
-      const limit = following ? following.baseOffset : segment.nextOffset;
-      const found = await findNextRecord(
-        segment,
-        next.position,
-        segment.size,
-        next.offset + 1n,
-        limit,
-        this.#maxBodyBytes,
-      );
-      const resume = found
-        ? { segment, position: found.position, offset: found.offset }
-        : following
-          ? { segment: following, position: 0, offset: following.baseOffset }
-          : { segment, position: segment.size, offset: segment.nextOffset };
-      this.#skipDamaged(next, resume.offset, read.corrupt);
-      at = resume;
-    }
+  read(cursor: ReadCursor, maxRecords: number, maxBytes: number): Promise<PartitionRead> {
+    return readPartition(this, cursor, maxRecords, maxBytes);
   }
 
-  #skipDamaged(at: ReadCursor, resumeOffset: bigint, reason: string): void {
+  /** Called by readers that skipped offsets over damaged data. */
+  reportDamage(at: ReadCursor, resumeOffset: bigint, reason: string): void {
     const skipped = resumeOffset - at.offset;
     this.#options.counters.corruptRecordsSkipped += Number(skipped);
     this.#options.logger.error(

@@ -1,68 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoPath } from './deploy-paths.ts';
+import { dashboardExpressions, loadDashboards, panelsOf, resolveVariables } from './grafana-expressions.ts';
 import { instantQuery, sharedPrometheusUrl } from './prometheus-service.ts';
 
-interface Target {
-  expr?: string;
-  datasource?: { uid: string };
-}
-interface Panel {
-  id: number;
-  type: string;
-  title: string;
-  datasource?: { uid: string };
-  targets?: Target[];
-  panels?: Panel[];
-  gridPos: { h: number; w: number; x: number; y: number };
-}
-interface Dashboard {
-  uid: string;
-  title: string;
-  panels: Panel[];
-  templating: { list: { name: string; query: { query: string } | string; datasource?: { uid: string } }[] };
-}
-
-const dashboardsDir = repoPath('deploy/grafana/dashboards');
-const dashboards = readdirSync(dashboardsDir)
-  .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, doc: JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as Dashboard }));
+const dashboards = loadDashboards();
+const expressions = dashboardExpressions(dashboards);
 const datasourceUids = (
   parse(readFileSync(repoPath('deploy/grafana/provisioning/datasources/datasources.yml'), 'utf8')) as {
     datasources: { uid: string }[];
   }
 ).datasources.map((d) => d.uid);
-
-function panelsOf(doc: Dashboard): Panel[] {
-  return doc.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
-}
-
-/** Grafana's built-in interval variables and the dashboard's own variables, resolved to values Prometheus accepts. */
-function resolveVariables(expr: string): string {
-  return expr
-    .replaceAll('$__rate_interval', '1m')
-    .replaceAll('$__interval', '1m')
-    .replaceAll('$__range', '1h')
-    .replace(/\$\{?([A-Za-z_]\w*)\}?/g, '.*');
-}
-
-/** `label_values(selector, label)` -> `selector`: the series a template variable reads, as PromQL. */
-function variableQueryAsPromql(query: string): string {
-  const match = /^label_values\((.*),\s*\w+\)$/.exec(query.trim());
-  return match ? match[1] : query;
-}
-
-const expressions = dashboards.flatMap(({ file, doc }) => [
-  ...panelsOf(doc).flatMap((panel) =>
-    (panel.targets ?? []).map((t) => ({ where: `${file} "${panel.title}"`, expr: t.expr ?? '' })),
-  ),
-  ...doc.templating.list.map((v) => ({
-    where: `${file} variable $${v.name}`,
-    expr: variableQueryAsPromql(typeof v.query === 'string' ? v.query : v.query.query),
-  })),
-]);
 
 describe('Grafana provisioning and dashboards', () => {
   it('has the six dashboards, each with a unique uid', () => {

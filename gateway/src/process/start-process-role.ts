@@ -1,3 +1,5 @@
+import { type BatchObservableResult, metrics } from '@opentelemetry/api';
+import type { BufferConsumer } from '@otelgate/pipelines/buffer/buffer.ts';
 import { decodeExportRequest } from '@otelgate/pipelines/otlp/decode.ts';
 import { buildPipelineGraph } from '@otelgate/pipelines/process/pipeline-graph.ts';
 import { startProcessLoop } from '@otelgate/pipelines/process/process-loop.ts';
@@ -23,13 +25,41 @@ export async function startProcessRole(
     { pipelines: config.pipelines, processors: config.processors, exporters: config.exporters },
     { logger, dataDir: config.buffer.embedded.dir },
   );
+  const consumer = buffer.consumer(CONSUMER_GROUP);
+  const stopLagMetrics = declareLagMetrics(consumer);
   const loop = await startProcessLoop({
-    consumer: buffer.consumer(CONSUMER_GROUP),
+    consumer,
     deadLetters: buffer.deadLetters,
     graph,
     logger,
     decode: decodeExportRequest,
     config: config.process,
   });
-  return { isRunning: () => loop.isRunning(), stop: () => loop.stop() };
+  return {
+    isRunning: () => loop.isRunning(),
+    async stop() {
+      await loop.stop();
+      stopLagMetrics();
+    },
+  };
+}
+
+/** Consumer lag and committed offset per signal and partition, read from the buffer at scrape time. */
+function declareLagMetrics(consumer: BufferConsumer): () => void {
+  const meter = metrics.getMeter('otelgate');
+  const lag = meter.createObservableGauge('otelgate_consumer_lag', {
+    description: 'Records appended to the buffer but not yet committed by the process loop, by signal and partition.',
+  });
+  const committed = meter.createObservableGauge('otelgate_consumer_committed_offset', {
+    description: 'The next offset the process loop will read after a restart, by signal and partition.',
+  });
+  const observe = async (observer: BatchObservableResult) => {
+    for (const partition of await consumer.lag()) {
+      const attributes = { signal: partition.signal, partition: String(partition.partition) };
+      observer.observe(lag, Number(partition.lag), attributes);
+      observer.observe(committed, Number(partition.committedOffset), attributes);
+    }
+  };
+  meter.addBatchObservableCallback(observe, [lag, committed]);
+  return () => meter.removeBatchObservableCallback(observe, [lag, committed]);
 }

@@ -117,17 +117,38 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
         if (remembered) return remembered;
         try {
           const result = await unit.exporter.export(unit.signal, unit.items);
-          telemetry.exported(unit.exporterId, unit.signal, unit.items.length - result.rejected.length);
-          if (result.rejected.length > 0)
-            telemetry.failed(unit.exporterId, unit.signal, result.rejected.length, 'rejected');
+          // Telemetry counts spans / points / log records, not buffer records.
+          const rejected = new Set(result.rejected.map(({ index }) => index));
+          telemetry.exported(
+            unit.exporterId,
+            unit.signal,
+            telemetryItems(unit, (index) => !rejected.has(index)),
+          );
+          if (rejected.size > 0)
+            telemetry.failed(
+              unit.exporterId,
+              unit.signal,
+              telemetryItems(unit, (index) => rejected.has(index)),
+              'rejected',
+            );
           return result;
         } catch (error) {
           if (isRetryable(error)) {
-            telemetry.failed(unit.exporterId, unit.signal, unit.items.length, 'retryable');
+            telemetry.failed(
+              unit.exporterId,
+              unit.signal,
+              telemetryItems(unit, () => true),
+              'retryable',
+            );
             throw error;
           }
           // Refused for good as a whole: every item is rejected with the same reason.
-          telemetry.failed(unit.exporterId, unit.signal, unit.items.length, 'rejected');
+          telemetry.failed(
+            unit.exporterId,
+            unit.signal,
+            telemetryItems(unit, () => true),
+            'rejected',
+          );
           const reason = messageOf(error);
           return { rejected: unit.items.map((_, index) => ({ index, reason })) };
         }
@@ -198,4 +219,13 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Spans / data points / log records in the unit's items that `include` selects (by item index). */
+function telemetryItems(unit: DeliveryUnit, include: (index: number) => boolean): number {
+  let total = 0;
+  unit.items.forEach((item, index) => {
+    if (include(index)) total += countItems(unit.signal, item.data);
+  });
+  return total;
 }

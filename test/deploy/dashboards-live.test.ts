@@ -39,7 +39,7 @@ async function send(body: Buffer): Promise<number> {
   const response = await fetch(`${gateway.httpUrl}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf' },
-    body,
+    body: new Uint8Array(body),
   });
   await response.arrayBuffer();
   return response.status;

@@ -38,6 +38,48 @@ export function readString(r: WireReader, end: number): string {
   return decoder.decode(buf.subarray(start, stringEnd));
 }
 
+// Attribute keys repeat in every item ("http.request.method" on every span): a small table of
+// recently seen ASCII keys returns the same string instead of building a new one each time.
+const KEY_TABLE_SIZE = 1024;
+const keyTable: (string | undefined)[] = new Array(KEY_TABLE_SIZE).fill(undefined);
+
+export function readKey(r: WireReader, end: number): string {
+  const keyEnd = r.lengthEnd(end);
+  const buf = r.buf;
+  const start = r.pos;
+  const length = keyEnd - start;
+  if (length > 64) return readStringAt(r, start, keyEnd);
+  let hash = length;
+  for (let i = start; i < keyEnd; i++) {
+    const c = buf[i];
+    if (c >= 0x80) return readStringAt(r, start, keyEnd);
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  r.pos = keyEnd;
+  const slot = (hash >>> 0) & (KEY_TABLE_SIZE - 1);
+  const cached = keyTable[slot];
+  if (cached !== undefined && cached.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (cached.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  let key = '';
+  for (let i = start; i < keyEnd; i++) key += String.fromCharCode(buf[i]);
+  keyTable[slot] = key;
+  return key;
+}
+
+function readStringAt(r: WireReader, start: number, end: number): string {
+  r.pos = end;
+  checkUtf8(r.buf, start, end);
+  return decoder.decode(r.buf.subarray(start, end));
+}
+
 export function readBytes(r: WireReader, end: number): Uint8Array {
   const bytesEnd = r.lengthEnd(end);
   const copy = r.buf.slice(r.pos, bytesEnd);
@@ -135,7 +177,7 @@ export function decodeKeyValue(r: WireReader, end: number, depth: number): KeyVa
   let value: AnyValue = {};
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === ((1 << 3) | 2)) key = readString(r, end);
+    if (tag === ((1 << 3) | 2)) key = readKey(r, end);
     else if (tag === ((2 << 3) | 2)) value = decodeAnyValue(r, r.lengthEnd(end), depth + 1);
     else if (tag >>> 3 === 1 || tag >>> 3 === 2) throw new WireError(`wire type ${tag & 7} not expected`);
     else r.skip(tag, end);

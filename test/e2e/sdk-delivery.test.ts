@@ -170,7 +170,12 @@ describe.each(transports)('over %s', (transport) => {
     expect(byIndex.size).toBe(60);
     for (const [index, record] of byIndex) {
       expect(record.severityNumber).toBe(9 + (index % 3) * 4);
-      expect(record.attributes).toEqual([{ key: 'log.index', value: { intValue: String(index) } }]);
+      const attributes = record.attributes as { key: string; value: unknown }[];
+      expect(attributes).toContainEqual({ key: 'log.index', value: { intValue: String(index) } });
+      // The default processors tag error logs (severity >= ERROR) and leave the rest alone.
+      const keys = attributes.map((attribute) => attribute.key);
+      if (record.severityNumber >= 17) expect(keys).toContain('otelgate.error.category');
+      else expect(keys).toEqual(['log.index']);
     }
   });
 });

@@ -28,7 +28,9 @@ describe('config loading', () => {
     expect(config.receivers.otlp.http?.maxRequestBodyBytes).toBe(20 * 1024 * 1024);
     expect(config.buffer.embedded.dir).toBe('./data');
     expect(config.exporters).toEqual({ file: { path: './data/out.ndjson' } });
-    expect(config.pipelines.logs).toEqual({ processors: [], exporters: ['file'] });
+    expect(config.pipelines.logs).toEqual({ processors: ['geoip', 'redact', 'errors'], exporters: ['file'] });
+    expect(config.pipelines.metrics).toEqual({ processors: [], exporters: ['file'] });
+    expect(Object.keys(config.processors)).toEqual(['geoip', 'redact', 'errors']);
     expect(config.admin.endpoint).toBe('127.0.0.1:13133');
     expect(config.service.role).toBe('both');
   });
@@ -39,6 +41,16 @@ describe('config loading', () => {
     expect(config.receivers.otlp.http?.endpoint).toBe('127.0.0.1:4318');
     expect(config.admin.endpoint).toBe('127.0.0.1:13133');
     expect(config.pipelines.traces?.exporters).toEqual(['debug']);
+  });
+
+  it('runs geoip, redact and errors on traces and logs unless a pipeline names its own processors', () => {
+    const config = parseConfigText(
+      'processors:\n  redact: { mode: drop }\nexporters:\n  file: { path: x }\npipelines:\n  traces: { exporters: [file] }\n  logs: { processors: [], exporters: [file] }\n',
+    );
+    expect(config.pipelines.traces?.processors).toEqual(['geoip', 'redact', 'errors']);
+    expect(config.pipelines.logs?.processors).toEqual([]);
+    expect(config.processors.redact).toEqual({ mode: 'drop' });
+    expect(config.processors.geoip).toEqual({});
   });
 
   it('names the path, the value and what was expected for a bad endpoint', () => {

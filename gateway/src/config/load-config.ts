@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { applyPipelineDefaults } from './default-processors.ts';
 import { substituteEnv } from './env-substitution.ts';
 import { configSchema, type GatewayConfig } from './schema.ts';
 
@@ -27,7 +28,7 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
 }
 
 export function validateConfig(tree: unknown, source = 'config'): GatewayConfig {
-  const result = configSchema.safeParse(tree ?? {});
+  const result = configSchema.safeParse(applyPipelineDefaults(tree ?? {}));
   if (!result.success) {
     throw new OtelgateError('invalid-argument', `${source} is not valid:\n${formatIssues(result.error.issues)}`);
   }

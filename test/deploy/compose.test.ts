@@ -235,3 +235,25 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT\s+\["node",\s*"(gateway\/src\/cli\.ts|dist\/otelgate\.mjs)"\]/m);
   });
 });
+
+describe('deploy/otelgate/otelgate.yaml (the config both otelgate services mount)', () => {
+  it('passes otelgate validate with the .env.example environment', async () => {
+    const result = await runTool(
+      process.execPath,
+      [repoPath('gateway/src/cli.ts'), 'validate', '--config', repoPath('deploy/otelgate/otelgate.yaml')],
+      { env: { PATH: process.env.PATH, ...envExample() } },
+    );
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+  });
+
+  it('reads the API key from the environment that docker-compose.yml passes', async () => {
+    const result = await runTool(
+      process.execPath,
+      [repoPath('gateway/src/cli.ts'), 'validate', '--config', repoPath('deploy/otelgate/otelgate.yaml')],
+      { env: { PATH: process.env.PATH } },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toContain('OTELGATE_API_KEY');
+    expect(config.services['otelgate-ingest'].environment?.OTELGATE_API_KEY).toBe(envExample().OTELGATE_API_KEY);
+  });
+});

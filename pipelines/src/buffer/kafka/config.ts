@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+/** `buffer.kafka`: Kafka as the buffer between ingest and process (issue 3). */
+export const kafkaBufferConfigSchema = z
+  .object({
+    /** Bootstrap brokers, `host:port`. */
+    brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
+    clientId: z.string().min(1).default('otelgate'),
+    /** One topic per signal; the defaults are the OpenTelemetry Collector's. */
+    topics: z
+      .object({
+        traces: z.string().min(1).default('otlp_spans'),
+        metrics: z.string().min(1).default('otlp_metrics'),
+        logs: z.string().min(1).default('otlp_logs'),
+      })
+      .prefault({}),
+    /** Records that can never be delivered, with headers saying why and where they came from. */
+    deadLetterTopic: z.string().min(1).default('otlp_deadletter'),
+    compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('lz4'),
+    /**
+     * Largest message the producer sends (the broker's `message.max.bytes` must be at least this).
+     * Larger requests are split at resource, scope and item boundaries; one item that alone does not
+     * fit is refused with `payload-too-large`.
+     */
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(16 * 1024)
+      .default(MiB),
+    /** How long one request to a broker may take. */
+    requestTimeoutMs: z.number().int().min(100).default(5_000),
+    /** Retries of a failed request inside the client before an append is refused as `unavailable`. */
+    retries: z.number().int().min(0).default(2),
+    /** Pause between those retries. */
+    retryDelayMs: z.number().int().min(0).default(250),
+    tls: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** PEM files; unset means the system's CAs and no client certificate. */
+        caFile: z.string().optional(),
+        certFile: z.string().optional(),
+        keyFile: z.string().optional(),
+        /** Name to verify the broker's certificate against (default: the broker's host). */
+        serverName: z.string().optional(),
+        /** Never turn off outside development. */
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .prefault({}),
+    sasl: z
+      .object({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1),
+        password: z.string(),
+      })
+      .optional(),
+    /** Create the four topics at startup when missing (development; production creates them by hand). */
+    autoCreateTopics: z
+      .object({
+        enabled: z.boolean().default(true),
+        partitions: z.number().int().min(1).default(6),
+        /** -1: the broker's `default.replication.factor`. */
+        replicationFactor: z.number().int().min(-1).default(-1),
+      })
+      .prefault({}),
+    producer: z
+      .object({
+        /** While the broker is unreachable, how often the producer checks whether it is back. */
+        probeIntervalMs: z.number().int().min(50).default(1_000),
+        /** `Retry-After` given to clients while the broker is unreachable. */
+        retryAfterSeconds: z.number().int().min(1).default(5),
+      })
+      .prefault({}),
+    consumer: z
+      .object({
+        groupId: z.string().min(1).default('otelgate'),
+        /** Where a group with no committed offset starts. */
+        startFrom: z.enum(['earliest', 'latest']).default('earliest'),
+        /** A worker that sends no heartbeat for this long is dropped from the group. */
+        sessionTimeoutMs: z.number().int().min(1_000).default(30_000),
+        heartbeatIntervalMs: z.number().int().min(100).default(3_000),
+        rebalanceTimeoutMs: z.number().int().min(1_000).default(60_000),
+        /** What one batch holds at most (at least one record is always handed over). */
+        maxBatchRecords: z.number().int().min(1).default(256),
+        maxBatchBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(4 * MiB),
+        /** Fetched records held in memory (all partitions); past this, fetching pauses. */
+        maxBufferedBytes: z
+          .number()
+          .int()
+          .min(MiB)
+          .default(64 * MiB),
+        /** Backoff after a handler rejects: starts here, doubles per failure, capped at `retryMaxMs`. */
+        retryInitialMs: z.number().int().min(1).default(100),
+        retryMaxMs: z.number().int().min(1).default(30_000),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type KafkaBufferConfig = z.infer<typeof kafkaBufferConfigSchema>;

@@ -1,0 +1,319 @@
+// The process side of the Kafka buffer: one member of a consumer group (cooperative-sticky).
+// Records are queued per partition and handed over one batch per partition at a time, in order.
+// A partition's offset is committed only after the handler resolved for its batch; a rejected
+// batch stays queued and is handed over again after a backoff (the partition is paused, the
+// others keep moving). A partition revoked by a rebalance is dropped: its in-flight batch is not
+// committed, and its new owner starts from the last commit (duplicates, never loss).
+import { Consumer, type Message, type MessagesStream, stringDeserializer } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import { SIGNALS, type Signal } from '../../model/common.ts';
+import type { BatchHandler, BufferConsumer, BufferRecord, ConsumedBatch, PartitionLag } from '../buffer.ts';
+import { clientOptions } from './client-options.ts';
+import type { KafkaBufferConfig } from './config.ts';
+import { partitionLags } from './lag.ts';
+
+type KafkaMessage = Message<Buffer, Buffer, string, string>;
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  readonly signal: Signal;
+  queue: KafkaMessage[];
+  bytes: number;
+  /** Records below this offset were queued already (a new stream refetches from the last commit). */
+  nextOffset: bigint;
+  inFlight: boolean;
+  failures: number;
+  retryTimer: NodeJS.Timeout | undefined;
+  revoked: boolean;
+}
+
+export interface KafkaConsumerOptions {
+  /** The signals to consume (default: all). */
+  signals?: readonly Signal[];
+  /** Overrides `consumer.groupId`. */
+  groupId?: string;
+}
+
+export interface KafkaConsumerStats {
+  recordsConsumed: number;
+  batchesCommitted: number;
+  batchesRetried: number;
+  rebalances: number;
+}
+
+const REOPEN_DELAY_MS = 1_000;
+
+export class KafkaConsumer implements BufferConsumer {
+  readonly #config: KafkaBufferConfig;
+  readonly #logger: Logger;
+  readonly #topics: string[];
+  readonly #signalOf: Map<string, Signal>;
+  readonly #consumer: Consumer<Buffer, Buffer, string, string>;
+  readonly #states = new Map<string, PartitionState>();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #stats: KafkaConsumerStats = { recordsConsumed: 0, batchesCommitted: 0, batchesRetried: 0, rebalances: 0 };
+  #handler: BatchHandler | undefined;
+  #stream: MessagesStream<Buffer, Buffer, string, string> | undefined;
+  #bufferedBytes = 0;
+  #pausedForMemory = false;
+  #stopping = false;
+  #reopenTimer: NodeJS.Timeout | undefined;
+
+  constructor(config: KafkaBufferConfig, logger: Logger, options: KafkaConsumerOptions = {}) {
+    this.#config = config;
+    this.#logger = logger.child({ component: 'kafka-consumer' });
+    const signals = options.signals ?? SIGNALS;
+    this.#topics = signals.map((signal) => config.topics[signal]);
+    this.#signalOf = new Map(signals.map((signal) => [config.topics[signal], signal]));
+    this.#consumer = new Consumer({
+      ...clientOptions(config, 'consumer'),
+      groupId: options.groupId ?? config.consumer.groupId,
+      sessionTimeout: config.consumer.sessionTimeoutMs,
+      heartbeatInterval: config.consumer.heartbeatIntervalMs,
+      rebalanceTimeout: config.consumer.rebalanceTimeoutMs,
+      protocols: [{ name: 'cooperative-sticky', version: 1 }],
+      deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
+    });
+    const onAssignmentChange = () => this.#dropRevoked();
+    this.#consumer.on('consumer:group:join', onAssignmentChange);
+    this.#consumer.on('consumer:group:rebalance', () => {
+      this.#stats.rebalances++;
+      onAssignmentChange();
+    });
+  }
+
+  get stats(): Readonly<KafkaConsumerStats> {
+    return this.#stats;
+  }
+
+  async run(handler: BatchHandler, abort: AbortSignal): Promise<void> {
+    if (this.#handler) throw new Error('KafkaConsumer.run is already running');
+    this.#handler = handler;
+    this.#stopping = false;
+    if (!abort.aborted) {
+      await new Promise<void>((resolve) => {
+        abort.addEventListener('abort', () => resolve(), { once: true });
+        void this.#openStream();
+      });
+    }
+    this.#stopping = true;
+    clearTimeout(this.#reopenTimer);
+    this.#stream?.pause();
+    for (const state of this.#states.values()) clearTimeout(state.retryTimer);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#closeStream();
+    this.#handler = undefined;
+  }
+
+  async #openStream(): Promise<void> {
+    if (this.#stopping) return;
+    try {
+      const stream = await this.#consumer.consume({
+        topics: this.#topics,
+        mode: 'committed',
+        fallbackMode: this.#config.consumer.startFrom,
+        autocommit: false,
+        maxBytes: this.#config.consumer.maxBatchBytes * 2,
+        sessionTimeout: this.#config.consumer.sessionTimeoutMs,
+        heartbeatInterval: this.#config.consumer.heartbeatIntervalMs,
+        rebalanceTimeout: this.#config.consumer.rebalanceTimeoutMs,
+        protocols: [{ name: 'cooperative-sticky', version: 1 }],
+      });
+      if (this.#stopping) {
+        await stream.close();
+        return;
+      }
+      this.#stream = stream;
+      stream.on('data', (message) => this.#onMessage(message));
+      stream.on('error', (error) => this.#logger.warn({ err: error }, 'Kafka consumer stream failed; reopening'));
+      stream.on('close', () => {
+        if (this.#stream === stream) this.#stream = undefined;
+        this.#scheduleReopen();
+      });
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'cannot join the Kafka consumer group; retrying');
+      this.#scheduleReopen();
+    }
+  }
+
+  #scheduleReopen(): void {
+    if (this.#stopping || this.#reopenTimer) return;
+    this.#reopenTimer = setTimeout(() => {
+      this.#reopenTimer = undefined;
+      void this.#openStream();
+    }, REOPEN_DELAY_MS);
+  }
+
+  async #closeStream(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream && !stream.closed) await stream.close().catch(() => {});
+  }
+
+  #isAssigned(topic: string, partition: number): boolean {
+    const assignments = this.#consumer.assignments;
+    if (!assignments) return true;
+    return assignments.some((a) => a.topic === topic && a.partitions.includes(partition));
+  }
+
+  #onMessage(message: KafkaMessage): void {
+    const signal = this.#signalOf.get(message.topic);
+    if (!signal || !this.#isAssigned(message.topic, message.partition)) return;
+    const id = `${message.topic}:${message.partition}`;
+    let state = this.#states.get(id);
+    if (!state) {
+      state = {
+        topic: message.topic,
+        partition: message.partition,
+        signal,
+        queue: [],
+        bytes: 0,
+        nextOffset: message.offset,
+        inFlight: false,
+        failures: 0,
+        retryTimer: undefined,
+        revoked: false,
+      };
+      this.#states.set(id, state);
+    }
+    if (message.offset < state.nextOffset) return;
+    state.nextOffset = message.offset + 1n;
+    const size = sizeOf(message);
+    state.queue.push(message);
+    state.bytes += size;
+    this.#bufferedBytes += size;
+    this.#stats.recordsConsumed++;
+    if (this.#bufferedBytes > this.#config.consumer.maxBufferedBytes && !this.#pausedForMemory) {
+      this.#pausedForMemory = true;
+      this.#stream?.pause();
+    }
+    this.#drive(state);
+  }
+
+  #drive(state: PartitionState): void {
+    if (state.inFlight || state.revoked || this.#stopping || state.retryTimer || state.queue.length === 0) return;
+    const { maxBatchRecords, maxBatchBytes } = this.#config.consumer;
+    let count = 0;
+    let bytes = 0;
+    while (count < state.queue.length && count < maxBatchRecords) {
+      const size = sizeOf(state.queue[count]);
+      if (count > 0 && bytes + size > maxBatchBytes) break;
+      bytes += size;
+      count++;
+    }
+    state.inFlight = true;
+    const delivery = this.#deliver(state, state.queue.slice(0, count), bytes).finally(() => {
+      state.inFlight = false;
+      this.#inFlight.delete(delivery);
+      this.#drive(state);
+    });
+    this.#inFlight.add(delivery);
+  }
+
+  async #deliver(state: PartitionState, messages: KafkaMessage[], bytes: number): Promise<void> {
+    const batch: ConsumedBatch = {
+      signal: state.signal,
+      partition: state.partition,
+      records: messages.map((m) => toRecord(state.signal, m)),
+    };
+    try {
+      await this.#handler!(batch);
+    } catch (error) {
+      state.failures++;
+      this.#stats.batchesRetried++;
+      const { retryInitialMs, retryMaxMs } = this.#config.consumer;
+      const delay = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(state.failures - 1, 30));
+      this.#logger.warn(
+        {
+          err: error,
+          topic: state.topic,
+          partition: state.partition,
+          offset: messages[0].offset.toString(),
+          retryInMs: delay,
+        },
+        'batch not settled; partition paused until the retry',
+      );
+      if (!this.#stopping && !state.revoked) {
+        state.retryTimer = setTimeout(() => {
+          state.retryTimer = undefined;
+          this.#drive(state);
+        }, delay);
+      }
+      return;
+    }
+    state.failures = 0;
+    if (state.revoked) return;
+    state.queue.splice(0, messages.length);
+    state.bytes -= bytes;
+    this.#release(bytes);
+    if (!this.#isAssigned(state.topic, state.partition)) {
+      this.#revoke(state);
+      return;
+    }
+    try {
+      await messages[messages.length - 1].commit();
+      this.#stats.batchesCommitted++;
+    } catch (error) {
+      // Delivered but not committed: the records come again after the rebalance (duplicates).
+      this.#logger.warn({ err: error, topic: state.topic, partition: state.partition }, 'offset commit failed');
+    }
+  }
+
+  #release(bytes: number): void {
+    this.#bufferedBytes -= bytes;
+    if (this.#pausedForMemory && this.#bufferedBytes <= this.#config.consumer.maxBufferedBytes / 2) {
+      this.#pausedForMemory = false;
+      this.#stream?.resume();
+    }
+  }
+
+  #revoke(state: PartitionState): void {
+    state.revoked = true;
+    clearTimeout(state.retryTimer);
+    state.retryTimer = undefined;
+    this.#release(state.bytes);
+    state.bytes = 0;
+    state.queue = [];
+    const id = `${state.topic}:${state.partition}`;
+    if (this.#states.get(id) === state) this.#states.delete(id);
+  }
+
+  #dropRevoked(): void {
+    for (const state of [...this.#states.values()]) {
+      if (!this.#isAssigned(state.topic, state.partition)) {
+        this.#logger.info({ topic: state.topic, partition: state.partition }, 'partition revoked');
+        this.#revoke(state);
+      }
+    }
+  }
+
+  lag(): Promise<PartitionLag[]> {
+    return partitionLags(this.#consumer, this.#topics, this.#signalOf);
+  }
+
+  async close(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#reopenTimer);
+    await this.#closeStream();
+    await this.#consumer.close(true);
+  }
+}
+
+function sizeOf(message: KafkaMessage): number {
+  return (message.value?.length ?? 0) + (message.key?.length ?? 0);
+}
+
+function toRecord(signal: Signal, message: KafkaMessage): BufferRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of message.headers) headers[name] = value;
+  return {
+    signal,
+    partition: message.partition,
+    offset: message.offset,
+    timestamp: Number(message.timestamp),
+    key: message.key && message.key.length > 0 ? message.key : undefined,
+    value: message.value ?? Buffer.alloc(0),
+    headers,
+  };
+}

@@ -1,0 +1,150 @@
+// The ingest side of the Kafka buffer: one idempotent producer with acks=all. An append resolves
+// only once the broker acknowledged every entry. While the broker is unreachable appends are
+// refused at once as `unavailable` and a probe checks every `probeIntervalMs` whether it is back.
+import { type MessageToProduce, Producer, ProduceAcks, stringSerializer } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { Signal } from '../../model/common.ts';
+import { OtelgateError } from '../../errors/error-kinds.ts';
+import { splitToFit } from '../../otlp/slice.ts';
+import type { BufferEntry, BufferProducer } from '../buffer.ts';
+import { clientOptions } from './client-options.ts';
+import type { KafkaBufferConfig } from './config.ts';
+import { kafkaError } from './kafka-error.ts';
+import { ensureTopics, topicFor } from './topics.ts';
+
+type Message = MessageToProduce<Buffer, Buffer, string, string>;
+
+/** Bytes of a record besides key and value (record batch framing), kept free under the limit. */
+const RECORD_OVERHEAD = 512;
+
+export class KafkaProducer implements BufferProducer {
+  readonly #config: KafkaBufferConfig;
+  readonly #logger: Logger;
+  readonly #producer: Producer<Buffer, Buffer, string, string>;
+  #writable = false;
+  #closed = false;
+  #ready: Promise<void> | undefined;
+  #probeTimer: NodeJS.Timeout | undefined;
+
+  constructor(config: KafkaBufferConfig, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger.child({ component: 'kafka-producer' });
+    this.#producer = new Producer({
+      ...clientOptions(config, 'producer'),
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      compression: config.compression === 'none' ? undefined : config.compression,
+      serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
+    });
+  }
+
+  /** Connects (and creates the topics when configured); appends wait for this, and it is retried after a failure. */
+  start(): Promise<void> {
+    this.#ready ??= this.#connect().catch((error) => {
+      this.#ready = undefined;
+      this.#markUnavailable(error);
+      throw kafkaError(error, 'connecting to Kafka', this.#config.producer.retryAfterSeconds);
+    });
+    return this.#ready;
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#config.autoCreateTopics.enabled) await ensureTopics(this.#config, this.#logger);
+    await this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true });
+    this.#writable = true;
+  }
+
+  isWritable(): boolean {
+    return this.#writable;
+  }
+
+  async append(signal: Signal, entries: BufferEntry[]): Promise<void> {
+    await this.send(topicFor(this.#config, signal), signal, entries);
+  }
+
+  /** Produces entries to any topic (the dead-letter topic uses this). */
+  async send(topic: string, signal: Signal, entries: BufferEntry[]): Promise<void> {
+    if (this.#closed) throw new OtelgateError('unavailable', 'the Kafka producer is closed', { retryAfterSeconds: 1 });
+    if (entries.length === 0) return;
+    await this.start();
+    if (!this.#writable) {
+      throw new OtelgateError('unavailable', 'Kafka is unreachable', {
+        retryAfterSeconds: this.#config.producer.retryAfterSeconds,
+      });
+    }
+    const sends: Promise<unknown>[] = [];
+    let messages: Message[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      for (const message of this.#messages(topic, signal, entry)) {
+        // One send becomes one record batch per partition, and the broker's limit applies to a
+        // whole batch: keep each send under the limit before compression.
+        const size = message.value!.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
+        if (messages.length > 0 && bytes + size > this.#config.maxMessageBytes) {
+          sends.push(this.#producer.send({ messages }));
+          messages = [];
+          bytes = 0;
+        }
+        messages.push(message);
+        bytes += size;
+      }
+    }
+    sends.push(this.#producer.send({ messages }));
+    const results = await Promise.allSettled(sends);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      const error = kafkaError(failed.reason, `producing to ${topic}`, this.#config.producer.retryAfterSeconds);
+      if (error.kind === 'unavailable') this.#markUnavailable(failed.reason);
+      throw error;
+    }
+  }
+
+  /** One message per entry, or several when the entry is over the message limit. */
+  *#messages(topic: string, signal: Signal, entry: BufferEntry): Generator<Message> {
+    const key = entry.key ? Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.byteLength) : undefined;
+    let headerBytes = 0;
+    for (const name in entry.headers) headerBytes += name.length + entry.headers[name].length + 8;
+    const limit = this.#config.maxMessageBytes - RECORD_OVERHEAD - (key?.length ?? 0) - headerBytes;
+    const values = entry.value.length <= limit ? [entry.value] : splitToFit(signal, entry.value, limit);
+    for (const value of values) {
+      yield {
+        topic,
+        key,
+        value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        headers: entry.headers,
+      };
+    }
+  }
+
+  #markUnavailable(error: unknown): void {
+    if (this.#writable) {
+      this.#logger.warn({ err: error }, 'Kafka unreachable: refusing appends until it answers');
+    }
+    this.#writable = false;
+    this.#scheduleProbe();
+  }
+
+  #scheduleProbe(): void {
+    if (this.#probeTimer || this.#closed) return;
+    this.#probeTimer = setTimeout(async () => {
+      try {
+        await this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true });
+        this.#probeTimer = undefined;
+        if (!this.#writable) this.#logger.info('Kafka answers again: accepting appends');
+        this.#writable = true;
+      } catch {
+        this.#probeTimer = undefined;
+        this.#scheduleProbe();
+      }
+    }, this.#config.producer.probeIntervalMs);
+    this.#probeTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#writable = false;
+    clearTimeout(this.#probeTimer);
+    await this.#producer.close();
+  }
+}

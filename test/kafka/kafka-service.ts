@@ -1,0 +1,41 @@
+// Starts and stops Kafka nodes through the project's service script (test/services/kafka),
+// for suites and benchmarks. The shared node is the one global-setup started (KAFKA_BROKERS);
+// destructive tests start their own node on another port.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL('../services/kafka', import.meta.url));
+
+/** Starts (or finds) the node on `port` and returns its bootstrap address. */
+export async function startKafka(port = 19092): Promise<string> {
+  const { stdout } = await run('bash', [script, 'start', '--port', String(port)], {
+    timeout: 600_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const match = /^KAFKA_BROKERS=(.+)$/m.exec(stdout);
+  if (!match) throw new Error(`kafka service printed no KAFKA_BROKERS line: ${stdout}`);
+  return match[1].trim();
+}
+
+export async function stopKafka(port: number): Promise<void> {
+  await run('bash', [script, 'stop', '--port', String(port)], { timeout: 120_000 });
+}
+
+/** Stops the node on `port` and deletes its data. */
+export async function resetKafka(port: number): Promise<void> {
+  await run('bash', [script, 'reset', '--port', String(port)], { timeout: 120_000 });
+}
+
+/** The shared node: KAFKA_BROKERS from global-setup, else started here. */
+export async function sharedBrokers(): Promise<string[]> {
+  const brokers = process.env.KAFKA_BROKERS ?? (await startKafka());
+  return brokers.split(',');
+}
+
+/** A name no other test or run uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}

@@ -7,6 +7,10 @@ export interface EmbeddedLogCounters {
   /** Group commits: one write (+ one fdatasync with `fsync: always`) each. */
   groupCommits: number;
   fsyncs: number;
+  /** Seconds spent in group commits (write + fdatasync), summed: divide by groupCommits for the mean. */
+  commitSeconds: number;
+  /** Seconds spent in fdatasync, summed. */
+  fsyncSeconds: number;
   appendedRecords: number;
   appendedBytes: number;
   /** Failed group commits (write or fsync error); their callers were refused, nothing acknowledged. */
@@ -25,6 +29,8 @@ export function newCounters(): EmbeddedLogCounters {
   return {
     groupCommits: 0,
     fsyncs: 0,
+    commitSeconds: 0,
+    fsyncSeconds: 0,
     appendedRecords: 0,
     appendedBytes: 0,
     commitFailures: 0,

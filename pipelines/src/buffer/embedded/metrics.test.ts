@@ -38,6 +38,10 @@ describe('embedded log metrics', () => {
       expect(at('otelgate_buffer_records', { signal: 'traces' })).toBe(0);
       expect(at('otelgate_buffer_bytes', { signal: 'logs' })).toBe(log.stats().signals.logs.bytesOnDisk);
       expect(at('otelgate_buffer_fsyncs')).toBe(1);
+      expect(at('otelgate_buffer_fsync_seconds')).toBeGreaterThan(0);
+      expect(at('otelgate_buffer_commit_seconds')).toBeGreaterThanOrEqual(
+        at('otelgate_buffer_fsync_seconds') as number,
+      );
       expect(at('otelgate_buffer_refused_appends', { reason: 'too-large' })).toBe(1);
       expect(at('otelgate_buffer_writable')).toBe(1);
     } finally {

@@ -21,6 +21,14 @@ export function registerEmbeddedLogMetrics(meter: Meter, stats: () => EmbeddedLo
   const fsyncs = meter.createObservableCounter('otelgate_buffer_fsyncs', {
     description: 'fdatasync calls on segments.',
   });
+  const commitSeconds = meter.createObservableCounter('otelgate_buffer_commit_seconds', {
+    description: 'Time spent in group commits (write + fdatasync); over group_commits, the mean commit time.',
+    unit: 's',
+  });
+  const fsyncSeconds = meter.createObservableCounter('otelgate_buffer_fsync_seconds', {
+    description: 'Time spent in fdatasync; over fsyncs, the mean flush time of the disk.',
+    unit: 's',
+  });
   const appended = meter.createObservableCounter('otelgate_buffer_appended_records', {
     description: 'Records made durable in the embedded log.',
   });
@@ -45,7 +53,7 @@ export function registerEmbeddedLogMetrics(meter: Meter, stats: () => EmbeddedLo
   });
 
   const observables = [bytes, records, writable, commits, fsyncs, appended, appendedBytes, refused, torn, skipped];
-  observables.push(deleted, deadLetters);
+  observables.push(deleted, deadLetters, commitSeconds, fsyncSeconds);
   const callback: Parameters<Meter['addBatchObservableCallback']>[0] = (result) => {
     const s = stats();
     for (const [signal, partition] of [...Object.entries(s.signals), ['deadletter', s.deadLetter] as const]) {
@@ -55,6 +63,8 @@ export function registerEmbeddedLogMetrics(meter: Meter, stats: () => EmbeddedLo
     result.observe(writable, s.writable ? 1 : 0);
     result.observe(commits, s.groupCommits);
     result.observe(fsyncs, s.fsyncs);
+    result.observe(commitSeconds, s.commitSeconds);
+    result.observe(fsyncSeconds, s.fsyncSeconds);
     result.observe(appended, s.appendedRecords);
     result.observe(appendedBytes, s.appendedBytes);
     for (const [reason, count] of Object.entries(s.refusedAppends)) result.observe(refused, count, { reason });

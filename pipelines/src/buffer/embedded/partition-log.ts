@@ -191,6 +191,7 @@ export class PartitionLog {
         if (record.value) iov.push(record.value);
       }
     }
+    const started = performance.now();
     try {
       const written = await io.writev(active.handle, iov, active.size);
       if (written !== total) {
@@ -198,8 +199,10 @@ export class PartitionLog {
         throw Object.assign(new Error(`short write: ${written} of ${total} bytes`), { code: 'ENOSPC' });
       }
       if (this.#options.fsync === 'always') {
+        const syncStarted = performance.now();
         await io.datasync(active.handle);
         counters.fsyncs++;
+        counters.fsyncSeconds += (performance.now() - syncStarted) / 1000;
       }
     } catch (error) {
       counters.commitFailures++;
@@ -215,6 +218,7 @@ export class PartitionLog {
     active.nextOffset = offset;
     active.lastAppendMs = timestamp;
     counters.groupCommits++;
+    counters.commitSeconds += (performance.now() - started) / 1000;
     counters.appendedBytes += total;
     counters.appendedRecords += Number(offset - firstOffsets[0]);
     group.forEach((append, i) => {

@@ -1,6 +1,11 @@
 // Every exporter the config can name. Add one line per component.
 import type { ExporterFactory } from '../components/factory.ts';
+import { prometheusExporterFactory } from './prometheus/factory.ts';
 import { debugExporterFactory } from './debug/factory.ts';
 import { fileExporterFactory } from './file/factory.ts';
 
-export const EXPORTER_FACTORIES: ExporterFactory[] = [debugExporterFactory, fileExporterFactory];
+export const EXPORTER_FACTORIES: ExporterFactory[] = [
+  debugExporterFactory,
+  fileExporterFactory,
+  prometheusExporterFactory,
+];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
+import type { MetricsData } from '@otelgate/pipelines/model/metrics.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -228,6 +229,28 @@ describe('geoip processor', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('enriches only the resource of metrics', async () => {
+    const processor = await create();
+    const data: MetricsData = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [str('client.address', '1.1.1.1')], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeMetrics: [],
+        },
+      ],
+    };
+    processor.process('metrics', data, noPeer);
+    expect(attrs(data.resourceMetrics[0].resource.attributes)['geo.country.iso_code']).toBe('AU');
+  });
+
+  it('leaves records that already carry geo attributes alone', async () => {
+    const processor = await create();
+    const data = traces([str('client.address', '8.8.8.8'), str('geo.country.iso_code', 'FR')]);
+    processor.process('traces', data, noPeer);
+    expect(data.resourceSpans[0].scopeSpans[0].spans[0].attributes).toHaveLength(2);
   });
 
   it('refuses at create time a database path that does not exist', async () => {

@@ -221,4 +221,18 @@ describe('OTLP protobuf codec against the OpenTelemetry JS SDK', () => {
     expect(data.resourceLogs[0].resource.droppedAttributesCount).toBe(3);
     expect(data.resourceLogs[0].schemaUrl).toBe('https://opentelemetry.io/schemas/1.30.0');
   });
+
+  it('reads a request that sits at an offset inside a larger buffer (pooled Buffers, gRPC frames)', () => {
+    const bytes = ProtobufTraceSerializer.serializeRequest(sdkSpans(7))!;
+    const backing = new Uint8Array(bytes.length + 11).fill(0xff);
+    backing.set(bytes, 5);
+    const view = Buffer.from(backing.buffer, 5, bytes.length);
+    expect(decodeTraces(view)).toEqual(decodeTraces(bytes));
+    const scan = scanExportRequest('traces', view);
+    expect(scan.itemCount).toBe(7);
+    expect(scan.resources[0].end).toBe(bytes.length);
+    expect(Buffer.from(scan.key!).toString('hex')).toBe(
+      decodeTraces(bytes).resourceSpans[0].scopeSpans[0].spans[0].traceId,
+    );
+  });
 });

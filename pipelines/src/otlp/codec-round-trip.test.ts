@@ -4,7 +4,7 @@ import type { AnyValue, KeyValue } from '../model/common.ts';
 import type { MetricsData } from '../model/metrics.ts';
 import { decodeLogs, decodeMetrics, decodeTraces } from './decode.ts';
 import { encodeLogs, encodeMetrics, encodeTraces } from './encode.ts';
-import { sdkLogRequest, sdkMetricsRequest, sdkSpans } from './fixtures/sdk-requests.ts';
+import { LOG_SPAN_CONTEXT, sdkLogRequest, sdkMetricsRequest, sdkSpans } from './fixtures/sdk-requests.ts';
 import { scanExportRequest } from './scan.ts';
 
 const attr = (list: KeyValue[], key: string): AnyValue | undefined => list.find((kv) => kv.key === key)?.value;
@@ -114,6 +114,8 @@ describe('OTLP protobuf codec against the OpenTelemetry JS SDK', () => {
       timeUnixNano: 1_700_000_000_000_000_000n,
     });
     expect(records[0].observedTimeUnixNano).toBeGreaterThan(0n);
+    expect(records[1]).toMatchObject({ traceId: LOG_SPAN_CONTEXT.traceId, spanId: LOG_SPAN_CONTEXT.spanId, flags: 1 });
+    expect(records[0]).toMatchObject({ traceId: '', spanId: '', flags: 0 });
     expect(decodeLogs(encodeLogs(data))).toEqual(data);
     expect(scanExportRequest('logs', request.protobuf).itemCount).toBe(request.items);
     expect(scanExportRequest('logs', encodeLogs(data)).itemCount).toBe(request.items);

@@ -91,6 +91,7 @@ export async function readFrames(
   let expected = expectedOffset;
   while (start < end && records.length < maxRecords && bytes < maxBytes) {
     const buf = await segment.readAt(start, want);
+    if (buf.length === 0) return { records, nextPosition: start, corrupt: 'segment file shorter than committed' };
     let p = 0;
     let stop = false;
     while (p < buf.length && records.length < maxRecords && bytes < maxBytes) {

@@ -1,0 +1,66 @@
+// Collector configurations for the side-by-side benchmark, built as objects and written as YAML.
+import { stringify } from 'yaml';
+
+export interface CollectorPorts {
+  grpc: number;
+  http: number;
+  /** The Collector's own Prometheus endpoint (otelcol_receiver_accepted_spans etc.). */
+  metrics: number;
+}
+
+/**
+ * How the Collector acknowledges:
+ * - `durable`: no batch processor and no sending queue, so the OTLP response waits for the Kafka
+ *   ack (acks=all), the same promise otelgate makes. This is the like-for-like comparison.
+ * - `default`: the usual deployment (batch processor + the exporter's in-memory sending queue):
+ *   clients are answered before anything reaches Kafka, so a crash loses what is queued.
+ */
+export type CollectorAckMode = 'durable' | 'default';
+
+export interface IngestToKafkaOptions {
+  ports: CollectorPorts;
+  brokers: string[];
+  topic: string;
+  ackMode: CollectorAckMode;
+}
+
+/** OTLP gRPC + HTTP in, Kafka out (otlp_proto encoding, the layout otelgate's topics use). */
+export function ingestToKafkaConfig(options: IngestToKafkaOptions): string {
+  const durable = options.ackMode === 'durable';
+  const kafka: Record<string, unknown> = {
+    brokers: options.brokers,
+    traces: { topic: options.topic, encoding: 'otlp_proto' },
+    // otelgate keys trace messages by trace ID too.
+    partition_traces_by_id: true,
+    producer: { required_acks: -1, compression: 'none', max_message_bytes: 8 * 1024 * 1024 },
+    sending_queue: { enabled: !durable },
+  };
+  return stringify({
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `127.0.0.1:${options.ports.grpc}`, max_recv_msg_size_mib: 64 },
+          http: { endpoint: `127.0.0.1:${options.ports.http}` },
+        },
+      },
+    },
+    processors: { batch: {} },
+    exporters: { kafka },
+    service: {
+      telemetry: telemetry(options.ports.metrics),
+      pipelines: {
+        traces: { receivers: ['otlp'], processors: durable ? [] : ['batch'], exporters: ['kafka'] },
+      },
+    },
+  });
+}
+
+function telemetry(metricsPort: number): Record<string, unknown> {
+  return {
+    logs: { level: 'warn' },
+    metrics: {
+      level: 'basic',
+      readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: metricsPort } } } }],
+    },
+  };
+}

@@ -9,7 +9,7 @@ export interface ConsumeResult {
 
 /**
  * Hands every batch to `handler` (default: accept) and stops once `done` returns true over the
- * records accepted so far, or fails after `timeoutMs`.
+ * records accepted so far (then closes it: it leaves the group), or fails after `timeoutMs`.
  */
 export async function consumeUntil(
   consumer: KafkaConsumer,
@@ -30,6 +30,8 @@ export async function consumeUntil(
     if (done(result.records)) abort.abort();
   }, abort.signal);
   clearTimeout(timer);
+  // Leave the group, so the next consumer of the same group gets the partitions at once.
+  await consumer.close();
   if (timedOut) throw new Error(`consumer stopped by timeout after ${result.records.length} records`);
   return result;
 }

@@ -3,6 +3,7 @@
 // destructive tests start their own node on another port.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -38,4 +39,45 @@ export async function sharedBrokers(): Promise<string[]> {
 /** A name no other test or run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A port pair (broker, controller = broker + 1) where nothing listens right now. */
+export async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
+    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+  }
+  throw new Error('no free port pair for a Kafka node');
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A Kafka node of its own for tests that stop and restart the broker. */
+export interface PrivateKafka {
+  port: number;
+  brokers: string[];
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and deletes its data. */
+  remove(): Promise<void>;
+}
+
+export async function startPrivateKafka(): Promise<PrivateKafka> {
+  const port = await freePortPair();
+  const brokers = (await startKafka(port)).split(',');
+  return {
+    port,
+    brokers,
+    stop: () => stopKafka(port),
+    start: async () => {
+      await startKafka(port);
+    },
+    remove: () => resetKafka(port),
+  };
 }

@@ -8,7 +8,7 @@ import { consumeUntil } from './consume-until.ts';
 import { sharedBrokers } from './kafka-service.ts';
 import { testKafkaConfig } from './kafka-test-config.ts';
 
-const logger = pino({ level: 'warn' });
+const logger = pino({ level: 'error' });
 let brokers: string[];
 
 beforeAll(async () => {

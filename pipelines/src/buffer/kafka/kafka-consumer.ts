@@ -25,6 +25,8 @@ interface PartitionState {
   inFlight: boolean;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
+  /** A hand-over is scheduled for the next turn of the event loop. */
+  scheduled: boolean;
   revoked: boolean;
 }
 
@@ -173,6 +175,7 @@ export class KafkaConsumer implements BufferConsumer {
         inFlight: false,
         failures: 0,
         retryTimer: undefined,
+        scheduled: false,
         revoked: false,
       };
       this.#states.set(id, state);
@@ -188,7 +191,14 @@ export class KafkaConsumer implements BufferConsumer {
       this.#pausedForMemory = true;
       this.#stream?.pause();
     }
-    this.#drive(state);
+    // Let the rest of the fetch arrive first, so one batch holds what one fetch returned.
+    if (!state.scheduled) {
+      state.scheduled = true;
+      setImmediate(() => {
+        state.scheduled = false;
+        this.#drive(state);
+      });
+    }
   }
 
   #drive(state: PartitionState): void {

@@ -229,6 +229,20 @@ export function generatePiiCorpus(options: { lines?: number; seed?: number } = {
     () => [prefix(), 'request from ', piiOf(ipv4(), 'ipv4'), ` ua="${f.internet.userAgent().slice(0, 40)}"`],
     () => [`peer `, piiOf(ipv6(), 'ipv6'), ` closed the connection after ${f.number.int(5000)}ms`],
     () => [prefix(), 'client_ip=', piiOf(ipv4(), 'ipv4'), ' forwarded_for=', piiOf(ipv6(), 'ipv6')],
+    // Bare attribute values (`enduser.email`, `payment.card`, `user.phone`, ...)
+    () => [piiOf(f.internet.email(), 'email')],
+    () => [piiOf(card(), 'payment_card')],
+    () => [piiOf(f.finance.iban({ formatted: f.datatype.boolean() }), 'iban')],
+    () => [piiOf(ssn(), 'us_ssn')],
+    () => [piiOf(phone(), 'phone')],
+    () => [piiOf(jwt(), 'jwt')],
+    () => ['Bearer ', piiOf(alnum(32), 'auth_credential')],
+    () => [piiOf(awsKey(), 'aws_access_key')],
+    () => [piiOf(secretKey(), 'secret_key')],
+    () => [`${pick(['postgres', 'https', 'redis'])}://${user()}:`, piiOf(password(), 'url_credentials'), `@${host()}/`],
+    () => [`/login?next=%2Fhome&password=`, piiOf(password(), 'secret_param')],
+    () => [piiOf(ipv4(), 'ipv4')],
+    () => [piiOf(ipv6(), 'ipv6')],
   ];
 
   const mod97 = (iban: string): number => {
@@ -285,6 +299,17 @@ export function generatePiiCorpus(options: { lines?: number; seed?: number } = {
       `git@${pick(['github.com', 'gitlab.com'])}:${user()}/${f.word.noun()}.git cloned at ${f.git.commitSha().slice(0, 7)}`,
     ],
     () => [`java 17.0.${f.number.int(12)}+${f.number.int(9)} image sha ${hex(12)} size ${f.number.int(999)}MB`],
+    // Bare attribute values that are not PII
+    () => [f.string.uuid()],
+    () => [hex(40)],
+    () => [`ORD-${digits(12)}`],
+    () => [luhnBroken(`4${digits(14)}`)],
+    () => [f.system.semver()],
+    () => [f.date.recent().toISOString()],
+    () => [f.internet.url()],
+    () => [`${f.number.int({ min: 1, max: 9 })}.${f.number.int(20)}.${f.number.int(300)}.${f.number.int(9)}-beta`],
+    () => [f.internet.mac()],
+    () => [String(f.number.int({ min: 1e9, max: 9e9 }))],
   ];
 
   const out: CorpusLine[] = [];

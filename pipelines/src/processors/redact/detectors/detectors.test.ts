@@ -42,6 +42,8 @@ const CASES: Record<BuiltinDetectorName, { positive: [string, string][]; negativ
       ['pan=5500-0000-0000-0004;', '5500-0000-0000-0004'],
       ['amex 3782 822463 10005 ok', '3782 822463 10005'],
       ['visa 4012 8888 8888 1881', '4012 8888 8888 1881'],
+      ['paid 4111 1111 1111 1111 2024-11-21', '4111 1111 1111 1111'],
+      ['4111111111111111 0e8edcb8', '4111111111111111'],
     ],
     negative: [
       'order 4111111111111112',
@@ -50,7 +52,7 @@ const CASES: Record<BuiltinDetectorName, { positive: [string, string][]; negativ
       'v4111111111111111',
       '4111.111111111111',
       '+4111111111111111',
-      'version 4111 1111 1111 1111 1111 1',
+      '41111111111111111111',
     ],
   },
   iban: {
@@ -87,6 +89,8 @@ const CASES: Record<BuiltinDetectorName, { positive: [string, string][]; negativ
       ['cell 415-555-2671.', '415-555-2671'],
       ['fax 415.555.2671', '415.555.2671'],
       ['uk 020 7946 0958', '020 7946 0958'],
+      ['call +44 20 7946 0958 2026-11-21', '+44 20 7946 0958'],
+      ['+13119054468 5f:d5:55', '+13119054468'],
     ],
     negative: [
       '2024-01-15',
@@ -113,6 +117,7 @@ const CASES: Record<BuiltinDetectorName, { positive: [string, string][]; negativ
     positive: [
       ['Authorization: Bearer abc123.def-456_ghi', 'abc123.def-456_ghi'],
       ['header basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
+      ['Basic RWRkNzpyZXNvdXJjZTMzNCE"', 'RWRkNzpyZXNvdXJjZTMzNCE'],
     ],
     negative: ['Bearer authentication failed', 'Bearer token missing', 'Basic auth'],
   },

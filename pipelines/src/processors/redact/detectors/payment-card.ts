@@ -25,7 +25,9 @@ export function followsGroup(text: string, start: number): boolean {
   return start === 5 || !isAlphanumeric(text.charCodeAt(start - 6)) || text.charCodeAt(start - 6) === 32;
 }
 
-const groups = new Int32Array(20);
+const MAX_GROUPS = 20;
+const groups = new Int32Array(MAX_GROUPS);
+const ends = new Int32Array(MAX_GROUPS);
 /** Cheap first test (native regex scan, bounded): 12+ digits, bare or grouped, somewhere in the text. */
 const PREFILTER = /\d{4}[ -]?\d{4}[ -]?\d{4}|\d{4}[ -]\d{6}/;
 
@@ -45,15 +47,16 @@ export const paymentCardDetector: Detector = {
       // A digit token: digit groups joined by one consistent separator. No allocation here:
       // most tokens (timestamps, counters) are too short and are skipped at once.
       const start = i;
-      let count = 0;
       let groupCount = 0;
       let separator = 0;
       let j = i;
       for (;;) {
         const groupStart = j;
         while (j < n && isDigit(text.charCodeAt(j))) j++;
-        count += j - groupStart;
-        if (groupCount < groups.length) groups[groupCount] = j - groupStart;
+        if (groupCount < MAX_GROUPS) {
+          groups[groupCount] = j - groupStart;
+          ends[groupCount] = j;
+        }
         groupCount++;
         if (j + 1 >= n) break; // also keeps charCodeAt in range (NaN would deoptimize the loop)
         const c = text.charCodeAt(j);
@@ -65,19 +68,35 @@ export const paymentCardDetector: Detector = {
         break;
       }
       i = j;
-      if (count < 13 || count > 19 || groupCount > 5) continue;
+      if (c0 < 50 || c0 > 54) continue; // issuer prefix 2-6
       const before = start > 0 ? text.charCodeAt(start - 1) : 32;
       if (isAlphanumeric(before) || before === 43 || before === 46 || before === 95 || before === 45) continue;
-      const after = j < n ? text.charCodeAt(j) : 32;
-      if (isAlphanumeric(after) || after === 95 || (after === 46 && j + 1 < n && isDigit(text.charCodeAt(j + 1))))
-        continue;
-      if (c0 < 50 || c0 > 54) continue; // issuer prefix 2-6
-      if (!validGroups(groups, groupCount)) continue;
-      const digits =
-        separator === 0 ? text.slice(start, j) : text.slice(start, j).replaceAll(separator === 32 ? ' ' : '-', '');
-      if (!luhnValid(digits)) continue;
       if (separator === 32 && followsGroup(text, start)) continue;
-      out.push({ start, end: j, kind: 'payment_card' });
+      // The card may be followed by another number (`4111 1111 1111 1111 2024`): try the whole
+      // token, then shorter runs of its first groups, longest first.
+      for (let k = Math.min(groupCount, 5); k >= 1; k--) {
+        let count = 0;
+        for (let g = 0; g < k; g++) count += groups[g];
+        if (count < 13 || count > 19) continue;
+        const end = ends[k - 1];
+        if (k === groupCount) {
+          const after = end < n ? text.charCodeAt(end) : 32;
+          if (
+            isAlphanumeric(after) ||
+            after === 95 ||
+            (after === 46 && end + 1 < n && isDigit(text.charCodeAt(end + 1)))
+          )
+            continue;
+        }
+        if (!validGroups(groups, k)) continue;
+        const digits =
+          separator === 0
+            ? text.slice(start, end)
+            : text.slice(start, end).replaceAll(separator === 32 ? ' ' : '-', '');
+        if (!luhnValid(digits)) continue;
+        out.push({ start, end, kind: 'payment_card' });
+        break;
+      }
     }
   },
 };

@@ -7,6 +7,10 @@ import { followsGroup } from './payment-card.ts';
 
 const MAX_INTERNATIONAL = 24;
 
+// Separator positions of the current candidate and the digit count before each (reused).
+const cutAt: number[] = [];
+const cutDigits: number[] = [];
+
 function scanInternational(text: string, out: Match[]): void {
   let plus = text.indexOf('+');
   while (plus >= 0) {
@@ -20,6 +24,8 @@ function scanInternational(text: string, out: Match[]): void {
     let digits = 0;
     let lastWasSeparator = false;
     let open = false;
+    cutAt.length = 0;
+    cutDigits.length = 0;
     const limit = Math.min(text.length, plus + MAX_INTERNATIONAL);
     while (j < limit) {
       const c = text.charCodeAt(j);
@@ -28,6 +34,8 @@ function scanInternational(text: string, out: Match[]): void {
         lastWasSeparator = false;
       } else if ((c === 32 || c === 45 || c === 46) && !lastWasSeparator) {
         lastWasSeparator = true;
+        cutAt.push(j);
+        cutDigits.push(digits);
       } else if (c === 40 && !open) {
         open = true;
       } else if (c === 41 && open) {
@@ -41,9 +49,21 @@ function scanInternational(text: string, out: Match[]): void {
     const after = j < text.length ? text.charCodeAt(j) : 32;
     const runsOn = j === limit && j < text.length && isDigit(after);
     const glued = end === j && (isAlphanumeric(after) || after === 95);
-    if (digits >= 8 && digits <= 15 && !runsOn && !glued) {
-      out.push({ start: plus, end, kind: 'phone' });
-      plus = text.indexOf('+', end);
+    let found = -1;
+    if (digits >= 8 && digits <= 15 && !runsOn && !glued) found = end;
+    else {
+      // Followed by another number or word (`+44 20 7946 0958 2026-11-21`): the longest prefix
+      // that ends at a separator and has a phone number's digit count.
+      for (let k = cutAt.length - 1; k >= 0; k--) {
+        if (cutDigits[k] >= 8 && cutDigits[k] <= 15 && text.charCodeAt(cutAt[k]) === 32) {
+          found = cutAt[k];
+          break;
+        }
+      }
+    }
+    if (found > 0) {
+      out.push({ start: plus, end: found, kind: 'phone' });
+      plus = text.indexOf('+', found);
     } else {
       plus = text.indexOf('+', plus + 1);
     }

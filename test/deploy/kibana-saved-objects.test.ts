@@ -7,7 +7,7 @@ const byKey = new Map(objects.map((o) => [`${o.type}/${o.id}`, o]));
 describe('Kibana saved objects (deploy/kibana/saved-objects.ndjson)', () => {
   it('has data views over the log and trace indices, the four saved searches and the two dashboards', () => {
     const titles = (type: string) => objects.filter((o) => o.type === type).map((o) => o.attributes.title);
-    expect(titles('index-pattern')).toEqual(['logs-*', 'traces-*']);
+    expect(titles('index-pattern')).toEqual(['otelgate-logs-*', 'otelgate-traces-*']);
     expect(titles('search')).toEqual(
       expect.arrayContaining(['Errors', 'Authentication failures', 'Slow requests', 'Security events']),
     );
@@ -47,6 +47,6 @@ describe('Kibana saved objects (deploy/kibana/saved-objects.ndjson)', () => {
     expect(fieldsPerView.get('otelgate-logs')).toEqual(
       expect.arrayContaining(['@timestamp', 'otelgate.error.fingerprint', 'otelgate.error.category']),
     );
-    expect(fieldsPerView.get('otelgate-traces')).toEqual(expect.arrayContaining(['@timestamp', 'trace_id']));
+    expect(fieldsPerView.get('otelgate-traces')).toEqual(expect.arrayContaining(['@timestamp', 'trace.id']));
   });
 });

@@ -25,10 +25,11 @@ export function sliceByResource(bytes: Uint8Array, scan: ScanResult): Uint8Array
 /**
  * Splits a request into parts of at most `maxBytes`, cutting between resources, then between
  * scopes, then between items (spans, metrics, log records). Items keep their order. An item that
- * cannot fit even alone is refused with 'payload-too-large'.
+ * cannot fit even alone is refused with 'payload-too-large'. Pass the request's scan result when
+ * you have it, to skip validating it again.
  */
-export function splitToFit(signal: Signal, bytes: Uint8Array, maxBytes: number): Uint8Array[] {
-  scanExportRequest(signal, bytes);
+export function splitToFit(signal: Signal, bytes: Uint8Array, maxBytes: number, scanned?: ScanResult): Uint8Array[] {
+  if (scanned === undefined) scanExportRequest(signal, bytes);
   if (bytes.length <= maxBytes) return [bytes];
   const units: Uint8Array[] = [];
   for (const resource of readFraming(bytes)) {
@@ -146,9 +147,10 @@ export interface TraceGroup {
 /**
  * Splits a trace request into one request per trace id, so each can be keyed by its trace id.
  * Spans beyond `maxGroups` distinct trace ids go together into one last group without a key.
+ * Pass the request's scan result when you have it, to skip validating it again.
  */
-export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024): TraceGroup[] {
-  scanExportRequest('traces', bytes);
+export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024, scanned?: ScanResult): TraceGroup[] {
+  if (scanned === undefined) scanExportRequest('traces', bytes);
   const r = new WireReader(bytes);
   const groups = new Map<string, { key: Uint8Array | undefined; spanCount: number; selections: Selection[] }>();
   const overflow = { key: undefined, spanCount: 0, selections: [] as Selection[] };

@@ -1,0 +1,102 @@
+// Sends bulk operations and reads per-item results: 201 created and 409 (already there)
+// are delivered; 429 and 5xx items are retried alone with backoff; other failures are
+// final (dead-letter path) with Elasticsearch's reason. A request that fails as a whole
+// (cluster down, timeout) is retried, then surfaces as a retryable error.
+import type { Client } from '@elastic/elasticsearch';
+import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { Logger } from 'pino';
+import type { ElasticsearchExporterConfig } from './config.ts';
+import { type BulkOperation, bulkBody } from './bulk-request.ts';
+import { elasticsearchMetrics } from './metrics.ts';
+
+interface BulkItemResult {
+  status: number;
+  error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
+}
+
+interface BulkResponse {
+  errors: boolean;
+  items: Record<string, BulkItemResult>[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function backoffMs(attempt: number, config: ElasticsearchExporterConfig): number {
+  const base = Math.min(config.maxBackoffMs, config.initialBackoffMs * 2 ** attempt);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function describe(result: BulkItemResult): string {
+  const e = result.error;
+  if (!e) return `HTTP ${result.status}`;
+  const cause = e.caused_by ? ` (caused by ${e.caused_by.type}: ${e.caused_by.reason})` : '';
+  return `HTTP ${result.status} ${e.type}: ${e.reason}${cause}`;
+}
+
+export class BulkWriter {
+  private readonly client: Client;
+  private readonly config: ElasticsearchExporterConfig;
+  private readonly logger: Logger;
+
+  constructor(client: Client, config: ElasticsearchExporterConfig, logger: Logger) {
+    this.client = client;
+    this.config = config;
+    this.logger = logger;
+  }
+
+  /** Resolves with the rejected operations and their reasons; throws retryable when it cannot confirm. */
+  async write(operations: BulkOperation[]): Promise<{ op: BulkOperation; reason: string }[]> {
+    const rejected: { op: BulkOperation; reason: string }[] = [];
+    let pending = operations;
+    let lastProblem = '';
+    for (let attempt = 0; attempt < this.config.maxAttempts && pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt - 1, this.config));
+      let response: BulkResponse;
+      try {
+        response = (await this.client.transport.request(
+          { method: 'POST', path: '/_bulk', bulkBody: bulkBody(pending) },
+          { requestTimeout: this.config.requestTimeoutMs, maxRetries: 0 },
+        )) as BulkResponse;
+      } catch (error) {
+        lastProblem = (error as Error).message;
+        const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+        elasticsearchMetrics.bulkRequests.add(1, { outcome: 'failed' });
+        if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
+          // The request itself was refused (e.g. a body the cluster cannot parse): final for all.
+          for (const op of pending) rejected.push({ op, reason: `bulk request refused: ${lastProblem}` });
+          return rejected;
+        }
+        continue;
+      }
+      elasticsearchMetrics.bulkRequests.add(1, { outcome: 'ok' });
+      const retry: BulkOperation[] = [];
+      for (let i = 0; i < pending.length; i++) {
+        const result = response.items[i]?.create;
+        if (!result) {
+          retry.push(pending[i]);
+          continue;
+        }
+        if (result.status === 201 || result.status === 200)
+          elasticsearchMetrics.documents.add(1, { outcome: 'created' });
+        else if (result.status === 409) elasticsearchMetrics.documents.add(1, { outcome: 'duplicate' });
+        else if (result.status === 429 || result.status >= 500) {
+          elasticsearchMetrics.documents.add(1, { outcome: 'retried' });
+          lastProblem = describe(result);
+          retry.push(pending[i]);
+        } else {
+          elasticsearchMetrics.documents.add(1, { outcome: 'rejected' });
+          rejected.push({ op: pending[i], reason: describe(result) });
+        }
+      }
+      if (retry.length > 0) this.logger.debug({ retry: retry.length, of: pending.length }, 'retrying bulk items');
+      pending = retry;
+    }
+    if (pending.length > 0) {
+      throw new OtelgateError(
+        'retryable',
+        `elasticsearch: ${pending.length} documents not confirmed after ${this.config.maxAttempts} attempts; last: ${lastProblem}`,
+      );
+    }
+    return rejected;
+  }
+}

@@ -1,0 +1,145 @@
+// The elasticsearch exporter: spans and log records to daily indices via `_bulk` create.
+import { Client } from '@elastic/elasticsearch';
+import type { ExportItem, ExportResult, Exporter } from '@otelgate/pipelines/components/component.ts';
+import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
+import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
+import type { Logger } from 'pino';
+import type { BulkOperation } from './bulk-request.ts';
+import { BulkWriter } from './bulk-writer.ts';
+import type { ElasticsearchExporterConfig } from './config.ts';
+import { attributesObject, contentId, logDocument, spanDocument, spanDocumentId } from './documents.ts';
+import { indexName, namespaceFor } from './index-naming.ts';
+import { deleteExpiredIndices } from './retention.ts';
+import { indexTemplates } from './templates.ts';
+
+/** Turns export items into bulk operations (pure; also what the benchmark measures). */
+export function buildOperations(
+  config: ElasticsearchExporterConfig,
+  signal: 'traces' | 'logs',
+  items: ExportItem[],
+): BulkOperation[] {
+  const ops: BulkOperation[] = [];
+  for (let owner = 0; owner < items.length; owner++) {
+    const item = items[owner];
+    const namespace = namespaceFor(item.ctx.tenant, config.defaultNamespace);
+    if (signal === 'traces') {
+      for (const rs of (item.data as TracesData).resourceSpans) {
+        const resource = attributesObject(rs.resource.attributes);
+        for (const ss of rs.scopeSpans) {
+          const context = { attributes: resource, scope: { name: ss.scope.name, version: ss.scope.version } };
+          for (const span of ss.spans) {
+            const json = JSON.stringify(spanDocument(span, context));
+            ops.push({
+              index: indexName(config.indexPrefix, 'traces', namespace, span.startTimeUnixNano),
+              id: spanDocumentId(span, json),
+              json,
+              owner,
+            });
+          }
+        }
+      }
+    } else {
+      for (const rl of (item.data as LogsData).resourceLogs) {
+        const resource = attributesObject(rl.resource.attributes);
+        for (const sl of rl.scopeLogs) {
+          const context = { attributes: resource, scope: { name: sl.scope.name, version: sl.scope.version } };
+          for (const record of sl.logRecords) {
+            const json = JSON.stringify(logDocument(record, context));
+            const time = record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
+            ops.push({
+              index: indexName(config.indexPrefix, 'logs', namespace, time),
+              id: contentId(json),
+              json,
+              owner,
+            });
+          }
+        }
+      }
+    }
+  }
+  return ops;
+}
+
+export class ElasticsearchExporter implements Exporter {
+  readonly name: string;
+  readonly signals: readonly Signal[] = ['traces', 'logs'];
+  readonly client: Client;
+  private readonly config: ElasticsearchExporterConfig;
+  private readonly logger: Logger;
+  private readonly writer: BulkWriter;
+  private templatesInstalled = false;
+  private retentionTimer: NodeJS.Timeout | undefined;
+
+  constructor(name: string, config: ElasticsearchExporterConfig, logger: Logger) {
+    this.name = name;
+    this.config = config;
+    this.logger = logger;
+    this.client = new Client({
+      nodes: config.nodes,
+      auth: config.basicAuth
+        ? { username: config.basicAuth.username, password: config.basicAuth.password }
+        : config.apiKey
+          ? { apiKey: config.apiKey }
+          : undefined,
+      requestTimeout: config.requestTimeoutMs,
+      maxRetries: 0,
+    });
+    this.writer = new BulkWriter(this.client, config, logger);
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.ensureTemplates();
+    } catch (error) {
+      // Not fatal: export() installs them before the first bulk once the cluster answers.
+      this.logger.warn({ err: error }, 'elasticsearch not reachable at start; templates will be installed later');
+    }
+    if (this.config.retentionDays > 0) {
+      const run = () =>
+        deleteExpiredIndices(this.client, this.config, this.logger).catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'retention run failed'),
+        );
+      void run();
+      this.retentionTimer = setInterval(run, this.config.retentionCheckIntervalMs);
+      this.retentionTimer.unref();
+    }
+  }
+
+  private async ensureTemplates(): Promise<void> {
+    if (this.templatesInstalled || !this.config.installTemplates) return;
+    for (const t of indexTemplates(this.config)) {
+      const { name, ...body } = t;
+      await this.client.indices.putIndexTemplate({ name, ...body } as Parameters<
+        Client['indices']['putIndexTemplate']
+      >[0]);
+    }
+    this.templatesInstalled = true;
+  }
+
+  async export<S extends Signal>(signal: S, items: ExportItem<S>[]): Promise<ExportResult> {
+    if (signal !== 'traces' && signal !== 'logs') return { rejected: [] };
+    try {
+      await this.ensureTemplates();
+    } catch (error) {
+      throw new OtelgateError(
+        'retryable',
+        `elasticsearch: cannot install index templates: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    const ops = buildOperations(this.config, signal, items as ExportItem[]);
+    const reasons = new Map<number, string>();
+    for (let start = 0; start < ops.length; start += this.config.maxDocsPerBulk) {
+      const rejected = await this.writer.write(ops.slice(start, start + this.config.maxDocsPerBulk));
+      for (const { op, reason } of rejected) if (!reasons.has(op.owner)) reasons.set(op.owner, reason);
+    }
+    return { rejected: [...reasons].map(([index, reason]) => ({ index, reason })) };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.client.close();
+  }
+}

@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const code = await runGateway(config);
       // Exit even if a library left a timer or socket behind: everything is flushed by now.
-      process.exit(code);
+      return process.exit(code);
     }
     case 'dlq': {
       const { stage, signal, reason, from, limit } = values;

@@ -126,19 +126,6 @@ const serviceSchema = z
   })
   .prefault({});
 
-const componentsSchema = z.record(
-  z.string(),
-  z
-    .unknown()
-    .nullable()
-    .transform((value) => value ?? {}),
-);
-
-const pipelineSchema = z.strictObject({
-  processors: z.array(z.string()).default([]),
-  exporters: z.array(z.string()).min(1, { error: 'a pipeline needs at least one exporter' }),
-});
-
 const DEFAULT_PIPELINE = { processors: [], exporters: ['debug'] };
 
 export const configSchema = z

@@ -16,6 +16,7 @@ interface ComposeService {
   deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
   environment?: Record<string, string | number | null>;
   entrypoint?: string[];
+  command?: string[];
   depends_on?: Record<string, { condition: string }>;
 }
 interface ComposeConfig {
@@ -41,13 +42,17 @@ const requiredServices = [
 ];
 /** One-shot jobs: they exit when done, so no health check or resource limit applies. */
 const oneShot = new Set(['kibana-setup']);
-/** Images with no shell or HTTP client inside (scratch): Prometheus watches them through `up`. */
+/**
+ * No health check: exporter images with no shell or HTTP client inside (Prometheus watches them
+ * through `up`), and the example worker, which serves nothing to ask (a crash restarts it).
+ */
 const noHealthcheck = new Set([
   'redis-exporter',
   'kafka-exporter',
   'elasticsearch-exporter',
   'postgres-exporter',
   'node-exporter',
+  'example-worker',
 ]);
 
 const workDir = mkdtempSync(join(tmpdir(), 'otelgate-compose-'));
@@ -116,13 +121,19 @@ describe('docker-compose.yml (validated by docker-compose config)', () => {
     for (const name of requiredServices) expect(Object.keys(config.services)).toContain(name);
   });
 
-  it('runs the example services from examples/ when they exist', () => {
-    const examples = ['api', 'web', 'worker'].filter((dir) => existsSync(repoPath(`examples/${dir}/package.json`)));
-    for (const dir of examples) {
-      const service = Object.values(config.services).find(
-        (s) => s.build?.context === repoRoot.replace(/\/$/, '') && s.build?.dockerfile?.includes(`examples/${dir}`),
+  it('runs each example service from examples/ that exists, instrumented and pointed at the gateway', () => {
+    const entries = ['examples/api/server.ts', 'examples/worker/worker.ts'].filter((entry) =>
+      existsSync(repoPath(entry)),
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      const service = Object.values(config.services).find((s) => (s.command ?? []).includes(entry));
+      expect(service, `a service running ${entry}`).toBeDefined();
+      expect(service?.command, entry).toEqual(expect.arrayContaining(['--import', '@otelgate/node/register']));
+      expect(service?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, entry).toBe('http://otelgate-ingest:4318');
+      expect(service?.environment?.OTEL_EXPORTER_OTLP_HEADERS, entry).toBe(
+        `x-api-key=${envExample().OTELGATE_API_KEY}`,
       );
-      expect(service, `a service built from examples/${dir}`).toBeDefined();
     }
   });
 

@@ -3,9 +3,11 @@ import type { ProcessorFactory } from '../components/factory.ts';
 import { errorsProcessorFactory } from './errors/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
 import { redactProcessorFactory } from './redact/factory.ts';
+import { spanmetricsProcessorFactory } from './spanmetrics/factory.ts';
 
 export const PROCESSOR_FACTORIES: ProcessorFactory[] = [
   geoipProcessorFactory,
   redactProcessorFactory,
   errorsProcessorFactory,
+  spanmetricsProcessorFactory,
 ];

@@ -1,0 +1,230 @@
+// RED metrics from spans: calls and a duration histogram by service, span name, kind,
+// status (+ configured dimensions), cumulative, emitted every interval as metrics data the
+// process loop routes to the metrics exporters.
+import type {
+  ComponentContext,
+  Processor,
+  RecordContext,
+  SignalData,
+} from '@otelgate/pipelines/components/component.ts';
+import type { AnyValue, KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
+import type { Exemplar, Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
+import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
+import type { SpanmetricsConfig } from './config.ts';
+import { spanmetricsMetrics } from './metrics.ts';
+
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+const OVERFLOW_KEY = '\u0000overflow';
+
+interface Series {
+  service: string;
+  attributes: KeyValue[];
+  startTimeUnixNano: bigint;
+  calls: bigint;
+  count: bigint;
+  sum: number;
+  buckets: bigint[];
+  exemplars: Exemplar[];
+}
+
+function valueString(value: AnyValue | undefined): string | undefined {
+  if (!value) return undefined;
+  if ('stringValue' in value) return value.stringValue;
+  if ('intValue' in value) return value.intValue.toString();
+  if ('doubleValue' in value) return String(value.doubleValue);
+  if ('boolValue' in value) return String(value.boolValue);
+  return undefined;
+}
+
+function find(attributes: KeyValue[], key: string): AnyValue | undefined {
+  for (const kv of attributes) if (kv.key === key) return kv.value;
+  return undefined;
+}
+
+const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+
+export class SpanmetricsProcessor implements Processor {
+  readonly name: string;
+  readonly signals: readonly Signal[] = ['traces'];
+  private readonly config: SpanmetricsConfig;
+  private readonly context: ComponentContext;
+  private readonly bounds: number[];
+  private readonly tenants = new Map<string, Map<string, Series>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(name: string, config: SpanmetricsConfig, context: ComponentContext) {
+    this.name = name;
+    this.config = config;
+    this.context = context;
+    const scale = config.unit === 'ms' ? 1000 : 1;
+    this.bounds = [...config.bucketsSeconds].sort((a, b) => a - b).map((b) => b * scale);
+    this.timer = setInterval(() => this.flush(), config.intervalMs);
+    this.timer.unref();
+  }
+
+  process<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): SignalData[S] {
+    if (signal !== 'traces') return data;
+    const tenantKey = ctx.tenant ?? '';
+    let series = this.tenants.get(tenantKey);
+    if (!series) {
+      series = new Map();
+      this.tenants.set(tenantKey, series);
+    }
+    const scale = this.config.unit === 'ms' ? 1e6 : 1e9;
+    for (const rs of (data as TracesData).resourceSpans) {
+      const service = valueString(find(rs.resource.attributes, 'service.name')) ?? 'unknown_service';
+      for (const ss of rs.scopeSpans) {
+        for (const span of ss.spans) {
+          const attributes = [
+            str('service.name', service),
+            str('span.name', span.name),
+            str('span.kind', KIND_NAMES[span.kind] ?? KIND_NAMES[0]),
+            str('status.code', STATUS_NAMES[span.status.code] ?? STATUS_NAMES[0]),
+          ];
+          for (const d of this.config.dimensions) {
+            const v =
+              valueString(find(span.attributes, d.name)) ??
+              valueString(find(rs.resource.attributes, d.name)) ??
+              d.default;
+            if (v !== undefined) attributes.push(str(d.name, v));
+          }
+          let key = tenantKey;
+          for (const a of attributes) key += `\u0001${(a.value as { stringValue: string }).stringValue}`;
+          let s = series.get(key);
+          if (!s) {
+            if (series.size >= this.config.maxSeriesPerTenant) {
+              spanmetricsMetrics.overflow.add(1);
+              key = OVERFLOW_KEY;
+              s = series.get(key);
+              if (!s)
+                s = this.newSeries(series, key, service, [
+                  str('service.name', service),
+                  { key: 'otel.metric.overflow', value: { boolValue: true } },
+                ]);
+            } else s = this.newSeries(series, key, service, attributes);
+          }
+          const duration = Number(span.endTimeUnixNano - span.startTimeUnixNano) / scale;
+          const value = duration > 0 ? duration : 0;
+          s.calls++;
+          s.count++;
+          s.sum += value;
+          let i = 0;
+          while (i < this.bounds.length && value > this.bounds[i]) i++;
+          s.buckets[i]++;
+          if (this.config.exemplarsPerSeries > 0 && span.traceId) {
+            if (s.exemplars.length >= this.config.exemplarsPerSeries) s.exemplars.shift();
+            s.exemplars.push({
+              filteredAttributes: [],
+              timeUnixNano: span.endTimeUnixNano,
+              asDouble: value,
+              traceId: span.traceId,
+              spanId: span.spanId,
+            });
+          }
+        }
+      }
+    }
+    return data;
+  }
+
+  private newSeries(series: Map<string, Series>, key: string, service: string, attributes: KeyValue[]): Series {
+    const s: Series = {
+      service,
+      attributes,
+      startTimeUnixNano: BigInt(Date.now()) * 1_000_000n,
+      calls: 0n,
+      count: 0n,
+      sum: 0,
+      buckets: new Array(this.bounds.length + 1).fill(0n),
+      exemplars: [],
+    };
+    series.set(key, s);
+    spanmetricsMetrics.series.add(1);
+    return s;
+  }
+
+  /** Emits the cumulative state of every tenant. */
+  flush(): void {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    for (const [tenant, series] of this.tenants) {
+      if (series.size === 0) continue;
+      const byService = new Map<string, Series[]>();
+      for (const s of series.values()) {
+        const list = byService.get(s.service);
+        if (list) list.push(s);
+        else byService.set(s.service, [s]);
+      }
+      const resourceMetrics: ResourceMetrics[] = [];
+      for (const [service, list] of byService) {
+        const calls: Metric = {
+          name: `${this.config.namespace}.calls`,
+          description: 'Number of spans',
+          unit: '{call}',
+          metadata: [],
+          sum: {
+            aggregationTemporality: 2,
+            isMonotonic: true,
+            dataPoints: list.map((s) => ({
+              attributes: s.attributes,
+              startTimeUnixNano: s.startTimeUnixNano,
+              timeUnixNano: now,
+              asInt: s.calls,
+              exemplars: [],
+              flags: 0,
+            })),
+          },
+        };
+        const duration: Metric = {
+          name: `${this.config.namespace}.duration`,
+          description: 'Span duration',
+          unit: this.config.unit,
+          metadata: [],
+          histogram: {
+            aggregationTemporality: 2,
+            dataPoints: list.map((s) => ({
+              attributes: s.attributes,
+              startTimeUnixNano: s.startTimeUnixNano,
+              timeUnixNano: now,
+              count: s.count,
+              sum: s.sum,
+              bucketCounts: [...s.buckets],
+              explicitBounds: this.bounds,
+              exemplars: s.exemplars.splice(0),
+              flags: 0,
+            })),
+          },
+        };
+        resourceMetrics.push({
+          resource: { attributes: [str('service.name', service)], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeMetrics: [
+            {
+              scope: { name: 'otelgate/spanmetrics', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              metrics: [calls, duration],
+            },
+          ],
+        });
+      }
+      const data: MetricsData = { resourceMetrics };
+      try {
+        this.context.emit('metrics', data, { tenant: tenant || undefined, peerAddress: undefined });
+      } catch (error) {
+        this.context.logger.warn({ err: error }, 'spanmetrics: emit failed');
+      }
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.flush();
+  }
+}

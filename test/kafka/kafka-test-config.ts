@@ -14,6 +14,7 @@ export function testKafkaConfig(brokers: string[], overrides: Partial<KafkaConfi
     deadLetterTopic: `${id}-deadletter`,
     autoCreateTopics: { enabled: true, partitions: 3, replicationFactor: 1 },
     requestTimeoutMs: 5_000,
+    deliveryTimeoutMs: 10_000,
     retries: 1,
     ...overrides,
     producer: { probeIntervalMs: 250, ...overrides.producer },

@@ -31,6 +31,12 @@ export const kafkaBufferConfigSchema = z
       .default(MiB),
     /** How long one request to a broker may take. */
     requestTimeoutMs: z.number().int().min(100).default(5_000),
+    /**
+     * Longest an append waits for the broker's acknowledgement, retries included; past it the
+     * append is refused as `unavailable` (the client retries; if the broker did store it after
+     * all, the retry is a duplicate, never a loss).
+     */
+    deliveryTimeoutMs: z.number().int().min(100).default(10_000),
     /** Retries of a failed request inside the client before an append is refused as `unavailable`. */
     retries: z.number().int().min(0).default(2),
     /** Pause between those retries. */

@@ -49,8 +49,8 @@ export class KafkaProducer implements BufferProducer {
   }
 
   async #connect(): Promise<void> {
-    if (this.#config.autoCreateTopics.enabled) await ensureTopics(this.#config, this.#logger);
-    await this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true });
+    if (this.#config.autoCreateTopics.enabled) await this.#withDeadline(ensureTopics(this.#config, this.#logger));
+    await this.#withDeadline(this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true }));
     this.#writable = true;
   }
 
@@ -90,13 +90,25 @@ export class KafkaProducer implements BufferProducer {
       }
     }
     sends.push(this.#producer.send({ messages }));
-    const results = await Promise.allSettled(sends);
+    const results = await Promise.allSettled(sends.map((send) => this.#withDeadline(send)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       const error = kafkaError(failed.reason, `producing to ${topic}`, this.#config.producer.retryAfterSeconds);
       if (error.kind === 'unavailable') this.#markUnavailable(failed.reason);
       throw error;
     }
+  }
+
+  /** The client keeps retrying while no broker answers; the deadline turns that into a refusal. */
+  #withDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement within ${this.#config.deliveryTimeoutMs} ms`)),
+        this.#config.deliveryTimeoutMs,
+      );
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
 
   /** One message per entry, or several when the entry is over the message limit. */
@@ -128,7 +140,7 @@ export class KafkaProducer implements BufferProducer {
     if (this.#probeTimer || this.#closed) return;
     this.#probeTimer = setTimeout(async () => {
       try {
-        await this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true });
+        await this.#withDeadline(this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true }));
         this.#probeTimer = undefined;
         if (!this.#writable) this.#logger.info('Kafka answers again: accepting appends');
         this.#writable = true;

@@ -74,7 +74,7 @@ describe('spanmetrics through the prometheus exporter', () => {
       ],
     };
     processor.process('traces', traces, { tenant: undefined, peerAddress: undefined });
-    await processor.shutdown();
+    await processor.shutdown?.();
     expect(emitted).toHaveLength(1);
     const result = await exporter.export('metrics', [
       { data: emitted[0], ctx: { tenant: undefined, peerAddress: undefined }, source: { partition: 0, offset: 0n } },

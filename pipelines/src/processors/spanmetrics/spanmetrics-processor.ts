@@ -112,7 +112,7 @@ export class SpanmetricsProcessor implements Processor {
             } else s = this.newSeries(series, key, service, attributes);
           }
           const duration = Number(span.endTimeUnixNano - span.startTimeUnixNano) / scale;
-          const value = duration > 0 ? duration : 0;
+          const value = Math.max(duration, 0);
           s.calls++;
           s.count++;
           s.sum += value;

@@ -67,9 +67,9 @@ describe('spanmetrics processor', () => {
       span('GET /a', 1500, 2),
     ]);
     expect(processor.process('traces', data, ctx)).toBe(data);
-    await processor.shutdown();
+    await processor.shutdown?.();
     processor.process('traces', traces('cart', [span('GET /a', 20, 2)]), ctx);
-    await processor.shutdown();
+    await processor.shutdown?.();
 
     expect(emitted).toHaveLength(2);
     expect(emitted[0].tenant).toBe('acme');
@@ -98,7 +98,7 @@ describe('spanmetrics processor', () => {
   it('puts spans of series past the cap into one overflow series', async () => {
     const { processor, emitted } = await setup({ maxSeriesPerTenant: 2 });
     processor.process('traces', traces('svc', [span('a', 1), span('b', 1), span('c', 1), span('d', 1)]), ctx);
-    await processor.shutdown();
+    await processor.shutdown?.();
     const points = emitted[0].data.resourceMetrics[0].scopeMetrics[0].metrics[0].sum?.dataPoints ?? [];
     expect(points).toHaveLength(3);
     const overflow = points.find((p) => attrs(p.attributes)['otel.metric.overflow'] === true);

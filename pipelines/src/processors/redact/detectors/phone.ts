@@ -7,9 +7,9 @@ import { followsGroup } from './payment-card.ts';
 
 const MAX_INTERNATIONAL = 24;
 
-// Separator positions of the current candidate and the digit count before each (reused).
-const cutAt: number[] = [];
-const cutDigits: number[] = [];
+// Separator positions of the current candidate and the digit count before each (reused, no allocation).
+const cutAt = new Int32Array(MAX_INTERNATIONAL);
+const cutDigits = new Int32Array(MAX_INTERNATIONAL);
 
 function scanInternational(text: string, out: Match[]): void {
   let plus = text.indexOf('+');
@@ -24,8 +24,7 @@ function scanInternational(text: string, out: Match[]): void {
     let digits = 0;
     let lastWasSeparator = false;
     let open = false;
-    cutAt.length = 0;
-    cutDigits.length = 0;
+    let cuts = 0;
     const limit = Math.min(text.length, plus + MAX_INTERNATIONAL);
     while (j < limit) {
       const c = text.charCodeAt(j);
@@ -34,8 +33,8 @@ function scanInternational(text: string, out: Match[]): void {
         lastWasSeparator = false;
       } else if ((c === 32 || c === 45 || c === 46) && !lastWasSeparator) {
         lastWasSeparator = true;
-        cutAt.push(j);
-        cutDigits.push(digits);
+        cutAt[cuts] = j;
+        cutDigits[cuts++] = digits;
       } else if (c === 40 && !open) {
         open = true;
       } else if (c === 41 && open) {
@@ -51,10 +50,10 @@ function scanInternational(text: string, out: Match[]): void {
     const glued = end === j && (isAlphanumeric(after) || after === 95);
     let found = -1;
     if (digits >= 8 && digits <= 15 && !runsOn && !glued) found = end;
-    else {
+    else if (digits >= 8) {
       // Followed by another number or word (`+44 20 7946 0958 2026-11-21`): the longest prefix
       // that ends at a separator and has a phone number's digit count.
-      for (let k = cutAt.length - 1; k >= 0; k--) {
+      for (let k = cuts - 1; k >= 0; k--) {
         if (cutDigits[k] >= 8 && cutDigits[k] <= 15 && text.charCodeAt(cutAt[k]) === 32) {
           found = cutAt[k];
           break;

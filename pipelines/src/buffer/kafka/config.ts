@@ -81,6 +81,11 @@ export const kafkaBufferConfigSchema = z
     consumer: z
       .object({
         groupId: z.string().min(1).default('otelgate'),
+        /**
+         * Static membership (`group.instance.id`): a worker restarted with the same id takes its
+         * partitions back at once instead of waiting for its old session to expire. Unique per worker.
+         */
+        instanceId: z.string().min(1).optional(),
         /** Where a group with no committed offset starts. */
         startFrom: z.enum(['earliest', 'latest']).default('earliest'),
         /** A worker that sends no heartbeat for this long is dropped from the group. */

@@ -71,6 +71,7 @@ export class KafkaConsumer implements BufferConsumer {
     this.#consumer = new Consumer({
       ...clientOptions(config, 'consumer'),
       groupId: options.groupId ?? config.consumer.groupId,
+      groupInstanceId: config.consumer.instanceId,
       sessionTimeout: config.consumer.sessionTimeoutMs,
       heartbeatInterval: config.consumer.heartbeatIntervalMs,
       rebalanceTimeout: config.consumer.rebalanceTimeoutMs,

@@ -39,6 +39,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       producer: buffer.producer,
       metrics: telemetry.receiver,
       maxAnyValueDepth: config.limits.maxAnyValueDepth,
+      keyByTraceId: buffer.kind === 'kafka',
       logger: logger.child({ component: 'ingest' }),
     });
     const shared = {

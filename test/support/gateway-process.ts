@@ -81,7 +81,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
       (response) => response.ok,
       () => false,
     );
-    if (healthy && (await portsOpen(ports))) break;
+    const role = (config.service as { role?: string } | undefined)?.role;
+    if (healthy && (role === 'process' || (await portsOpen(ports)))) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 

@@ -1,6 +1,7 @@
 // The gateway's configuration: the single source of truth for options and their defaults.
 // docs/CONFIG.md documents every field here.
 import { embeddedLogConfigSchema } from '@otelgate/pipelines/buffer/embedded/config.ts';
+import { kafkaBufferConfigSchema } from '@otelgate/pipelines/buffer/kafka/config.ts';
 import { checkPipelineSections } from '@otelgate/pipelines/process/component-configs.ts';
 import {
   componentConfigsSchema,
@@ -73,7 +74,8 @@ const authSchema = z
 const bufferSchema = z
   .strictObject({
     embedded: embeddedLogConfigSchema.prefault({}),
-    kafka: z.record(z.string(), z.unknown()).optional(),
+    /** Set to use Kafka (production); without it, the embedded log. */
+    kafka: kafkaBufferConfigSchema.optional(),
   })
   .prefault({});
 

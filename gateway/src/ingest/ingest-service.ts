@@ -6,11 +6,14 @@ import {
 } from '@otelgate/pipelines/buffer/buffer.ts';
 import { asOtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
-import { jsonToProto, scanExportRequest } from '@otelgate/pipelines/otlp/index.ts';
+import { groupTracesByTraceId, jsonToProto, scanExportRequest } from '@otelgate/pipelines/otlp/index.ts';
 import type { Logger } from 'pino';
 import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
 
 export type Transport = 'grpc' | 'http';
+
+/** Traces past this many distinct ids in one request share one unkeyed entry. */
+const MAX_TRACE_GROUPS = 1024;
 
 export interface IngestRequest {
   signal: Signal;
@@ -26,6 +29,11 @@ export interface IngestOptions {
   producer: BufferProducer;
   metrics: ReceiverMetrics;
   maxAnyValueDepth: number;
+  /**
+   * Split trace requests into one buffer entry per trace, keyed by trace id, so every span of a
+   * trace reaches the same partition and worker (Kafka). Pointless with one partition (embedded).
+   */
+  keyByTraceId: boolean;
   logger: Logger;
 }
 
@@ -54,9 +62,16 @@ export class IngestService {
         [BufferHeader.contentType]: OTLP_PROTO_CONTENT_TYPE,
       };
       if (request.peerAddress) headers[BufferHeader.peerAddress] = request.peerAddress;
-      const entry: BufferEntry = { key: scan.key, value: proto, headers };
+      const entries: BufferEntry[] =
+        signal === 'traces' && this.#options.keyByTraceId && scan.resources.length > 0
+          ? groupTracesByTraceId(proto, MAX_TRACE_GROUPS, scan).map((group) => ({
+              key: group.key,
+              value: group.bytes,
+              headers,
+            }))
+          : [{ key: scan.key, value: proto, headers }];
       const started = performance.now();
-      await this.#options.producer.append(signal, [entry]);
+      await this.#options.producer.append(signal, entries);
       metrics.bufferAppendDuration.record((performance.now() - started) / 1000, { signal });
       metrics.acceptedItems.add(itemCount, { signal, transport });
       return { itemCount };

@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { OpenedBuffer } from '../buffer/open-buffer.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 
-/** The consumer group every worker joins (Kafka) / whose offsets the embedded log keeps. */
-export const CONSUMER_GROUP = 'otelgate';
+/** The consumer group whose offsets the embedded log keeps (Kafka: `buffer.kafka.consumer.groupId`). */
+const EMBEDDED_CONSUMER_GROUP = 'otelgate';
 
 export interface ProcessRole {
   isRunning(): boolean;
@@ -25,7 +25,7 @@ export async function startProcessRole(
     { pipelines: config.pipelines, processors: config.processors, exporters: config.exporters },
     { logger, dataDir: config.buffer.embedded.dir },
   );
-  const consumer = buffer.consumer(CONSUMER_GROUP);
+  const consumer = buffer.consumer(config.buffer.kafka?.consumer.groupId ?? EMBEDDED_CONSUMER_GROUP);
   const stopLagMetrics = declareLagMetrics(consumer);
   const loop = await startProcessLoop({
     consumer,

@@ -1,0 +1,65 @@
+// Ingest and process as separate gateway processes on the real Kafka broker: spans, metrics and
+// logs sent to the ingest process come out of the worker's file exporter, content intact, and a
+// multi-trace request is keyed by trace id (spans of one trace share a partition).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKafkaConfig } from '../kafka/kafka-test-config.ts';
+import { eventually, exportedSpans, readFileExport } from '../support/file-output.ts';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+import { makeSpans, spanIds, traceRequestJson, traceRequestProto } from '../support/otlp-payloads.ts';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+let ingest: GatewayProcess;
+let worker: GatewayProcess;
+
+beforeAll(async () => {
+  expect(brokers.length, 'KAFKA_BROKERS is set by test/global-setup.ts (test/services/kafka)').toBeGreaterThan(0);
+  const kafka = testKafkaConfig(brokers);
+  delete (kafka as { deliveryTimeoutMs?: number }).deliveryTimeoutMs;
+  ingest = await startGatewayProcess({ config: { buffer: { kafka }, service: { role: 'ingest' } } });
+  worker = await startGatewayProcess({ config: { buffer: { kafka }, service: { role: 'process' } } });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([ingest?.kill('SIGTERM'), worker?.kill('SIGTERM')]);
+});
+
+describe('gateway on Kafka, ingest and process apart', () => {
+  it('delivers every span sent over protobuf and JSON to the worker', { timeout: 90_000 }, async () => {
+    const spans = [...makeSpans(40, 'kafka-e2e'), ...makeSpans(40, 'kafka-e2e')];
+    const proto = await fetch(`${ingest.httpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(traceRequestProto(spans.slice(0, 40))),
+    });
+    expect(proto.status).toBe(200);
+    const json = await fetch(`${ingest.httpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array(traceRequestJson(spans.slice(40))),
+    });
+    expect(json.status).toBe(200);
+
+    const wanted = new Set(spanIds(spans));
+    const delivered = await eventually(() => {
+      const found = exportedSpans(`${worker.dir}/out.ndjson`).filter((span) => wanted.has(span.spanId));
+      return new Set(found.map((span) => span.spanId)).size === wanted.size ? found : undefined;
+    }, 60_000);
+    for (const span of delivered) expect(span.name).toMatch(/^span-\d+$/);
+    // Each trace travelled as its own keyed message: every exported request holds one trace.
+    for (const request of readFileExport(`${worker.dir}/out.ndjson`)) {
+      const traceIds = new Set(
+        ((request.resourceSpans as { scopeSpans: { spans: { traceId: string }[] }[] }[]) ?? []).flatMap((rs) =>
+          rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => span.traceId)),
+        ),
+      );
+      expect(traceIds.size).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reports the ingest side ready and refuses nothing while the broker is up', async () => {
+    const ready = await fetch(`${ingest.adminUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    const workerReady = await fetch(`${worker.adminUrl}/readyz`);
+    expect(workerReady.status).toBe(200);
+  });
+});

@@ -9,8 +9,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-version="0.153.0"
-# telemetrygen is versioned on its own: v0.153.0 is not on the proxy here, v0.161.0 is.
+version="0.158.0"
+# telemetrygen is versioned on its own: v0.158.0 is not on the proxy here, v0.161.0 is.
 telemetrygen_version="0.161.0"
 cache="${OTELGATE_CACHE:-$HOME/.cache/otelgate}"
 out="$cache/otelcol-$version"

@@ -17,11 +17,15 @@ export interface CollectorPorts {
  */
 export type CollectorAckMode = 'durable' | 'default';
 
+/** Where the Collector sends spans: Kafka, or nowhere (`nop`: the cost of receiving alone). */
+export type CollectorSink = 'kafka' | 'nop';
+
 export interface IngestToKafkaOptions {
   ports: CollectorPorts;
   brokers: string[];
   topic: string;
   ackMode: CollectorAckMode;
+  sink?: CollectorSink;
 }
 
 /** OTLP gRPC + HTTP in, Kafka out (otlp_proto encoding, the layout otelgate's topics use). */
@@ -32,7 +36,7 @@ export function ingestToKafkaConfig(options: IngestToKafkaOptions): string {
     traces: { topic: options.topic, encoding: 'otlp_proto' },
     // otelgate keys trace messages by trace ID too.
     partition_traces_by_id: true,
-    producer: { required_acks: -1, compression: 'none', max_message_bytes: 8 * 1024 * 1024 },
+    producer: { required_acks: -1, compression: 'none' },
     sending_queue: { enabled: !durable },
   };
   return stringify({
@@ -45,11 +49,11 @@ export function ingestToKafkaConfig(options: IngestToKafkaOptions): string {
       },
     },
     processors: { batch: {} },
-    exporters: { kafka },
+    exporters: { kafka, nop: {} },
     service: {
       telemetry: telemetry(options.ports.metrics),
       pipelines: {
-        traces: { receivers: ['otlp'], processors: durable ? [] : ['batch'], exporters: ['kafka'] },
+        traces: { receivers: ['otlp'], processors: durable ? [] : ['batch'], exporters: [options.sink ?? 'kafka'] },
       },
     },
   });

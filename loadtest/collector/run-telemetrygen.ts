@@ -10,7 +10,8 @@ export interface TelemetrygenOptions {
   workers: number;
   /** Spans per trace = childSpans + 1. */
   childSpans: number;
-  tracesPerSecondPerWorker: number;
+  /** telemetrygen 0.161 applies --rate to every span it starts, children included. */
+  spansPerSecondPerWorker: number;
 }
 
 export function runTelemetrygen(binary: string, options: TelemetrygenOptions): Promise<{ elapsedSeconds: number }> {
@@ -26,7 +27,7 @@ export function runTelemetrygen(binary: string, options: TelemetrygenOptions): P
     '--child-spans',
     String(options.childSpans),
     '--rate',
-    String(options.tracesPerSecondPerWorker),
+    String(options.spansPerSecondPerWorker),
     '--service',
     'bench-telemetrygen',
   ];

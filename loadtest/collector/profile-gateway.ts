@@ -1,5 +1,6 @@
 // CPU profile of the bundled gateway under the benchmark's load, summarised by self time.
-//   node loadtest/collector/profile-gateway.ts [--seconds N] [--transport http|grpc|both]
+//   node loadtest/collector/profile-gateway.ts [--seconds N] [--transport http|grpc|both] [--kafka host:port]
+// Without --kafka the gateway runs on the embedded log.
 // Writes the .cpuprofile under a temp dir (path printed) and prints the top functions by self time.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,14 +22,32 @@ interface Profile {
 }
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, transport: { type: 'string', default: 'both' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    transport: { type: 'string', default: 'both' },
+    kafka: { type: 'string' },
+  },
 });
 const seconds = Number(values.seconds);
 const transports = values.transport === 'both' ? ['http', 'grpc'] : [values.transport];
 const profileDir = mkdtempSync(join(tmpdir(), 'otelgate-cpuprof-'));
 
 const gateway = await startGatewayProcess({
-  config: { service: { role: 'ingest' }, log: { level: 'warn' } },
+  config: {
+    service: { role: 'ingest' },
+    log: { level: 'warn' },
+    ...(values.kafka
+      ? {
+          buffer: {
+            kafka: {
+              brokers: values.kafka.split(','),
+              topics: { traces: `profile-${Date.now()}` },
+              compression: 'none',
+            },
+          },
+        }
+      : {}),
+  },
   bundled: true,
   env: { LOG_LEVEL: 'warn', NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
 });

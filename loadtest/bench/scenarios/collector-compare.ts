@@ -13,6 +13,7 @@ import { collectorAcceptedSpans, otelgateAcceptedSpans } from '../../collector/a
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { type CollectorAckMode, type CollectorSink, ingestToKafkaConfig } from '../../collector/collector-config.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
+import { createTopic } from '../../collector/create-topic.ts';
 import { runLoad } from '../../collector/run-load.ts';
 import { runTelemetrygen } from '../../collector/run-telemetrygen.ts';
 import { cpuSeconds, peakRssBytes } from '../proc-sampler.ts';
@@ -23,6 +24,7 @@ const rounds = quick ? 1 : 3;
 const SPANS_PER_REQUEST = 100;
 const CONCURRENCY = 16;
 const kafkaPort = Number(process.env.BENCH_KAFKA_PORT ?? 19392);
+const PARTITIONS = 6; // otelgate's autoCreateTopics default
 
 const binaries = collectorBinaries();
 const brokers = (await startKafka(kafkaPort)).split(',');
@@ -49,8 +51,8 @@ async function startOtelgate(): Promise<Target> {
           kafka: {
             brokers,
             topics: { traces: uniqueName('bench-otelgate') },
-            compression: 'none',
-            maxMessageBytes: 8 * 1024 * 1024,
+            compression: 'none', // the Collector's kafka exporter default
+            autoCreateTopics: { partitions: PARTITIONS },
           },
         },
       }
@@ -75,7 +77,9 @@ async function startOtelgate(): Promise<Target> {
 
 async function startOtelcol(ackMode: CollectorAckMode, sink: CollectorSink = 'kafka'): Promise<Target> {
   const ports = await collectorPorts();
-  const config = ingestToKafkaConfig({ ports, brokers, topic: uniqueName('bench-otelcol'), ackMode, sink });
+  const topic = uniqueName('bench-otelcol');
+  await createTopic(brokers, topic, PARTITIONS);
+  const config = ingestToKafkaConfig({ ports, brokers, topic, ackMode, sink });
   const collector = await startCollector(binaries.otelcol, ports, config);
   return {
     name: sink === 'nop' ? 'collector (nop)' : ackMode === 'durable' ? 'collector' : 'collector (batch + queue)',

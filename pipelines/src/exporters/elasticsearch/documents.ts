@@ -32,7 +32,7 @@ export function anyValueToJson(value: AnyValue, depth = 0): Json {
   if (depth > 16) return null;
   if ('arrayValue' in value) return value.arrayValue.values.map((v) => anyValueToJson(v, depth + 1));
   if ('kvlistValue' in value) {
-    const out: Record<string, Json> = {};
+    const out: Record<string, Json> = Object.create(null);
     for (const kv of value.kvlistValue.values) out[kv.key] = anyValueToJson(kv.value, depth + 1);
     return out;
   }

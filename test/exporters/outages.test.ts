@@ -2,6 +2,7 @@
 // are down (the process loop keeps the batch uncommitted) and deliver the same batch after.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import type { ExportItem } from '@otelgate/pipelines/components/component.ts';
@@ -42,7 +43,10 @@ describe('destination outages', () => {
     const stateRoot = `/tmp/otelgate-outage-${randomUUID().slice(0, 8)}`;
     const env = { ...process.env, PROMETHEUS_STATE_ROOT: stateRoot };
     await run('bash', [script, 'start', '--port', String(port)], { env });
-    cleanups.push(() => run('bash', [script, 'reset', '--port', String(port)], { env }));
+    cleanups.push(async () => {
+      await run('bash', [script, 'reset', '--port', String(port)], { env });
+      await rm(stateRoot, { recursive: true, force: true });
+    });
     const exporter = await prometheusExporterFactory.create(
       prometheusExporterConfigSchema.parse({
         endpoint: `http://127.0.0.1:${port}/api/v1/write`,

@@ -24,13 +24,84 @@ interface HistogramState {
   buckets: number[];
 }
 
+/** Cumulative exponential histogram: bucket counts by absolute index at `scale`. */
+export interface ExponentialState {
+  lastMs: number;
+  scale: number;
+  count: number;
+  sum: number;
+  zeroCount: number;
+  positive: Map<number, number>;
+  negative: Map<number, number>;
+}
+
+export interface ExponentialDelta {
+  scale: number;
+  count: number;
+  sum: number;
+  zeroCount: number;
+  positive: { offset: number; counts: number[] };
+  negative: { offset: number; counts: number[] };
+}
+
+function downscaleMap(buckets: Map<number, number>, by: number): Map<number, number> {
+  if (by <= 0) return buckets;
+  const out = new Map<number, number>();
+  for (const [index, count] of buckets) out.set(index >> by, (out.get(index >> by) ?? 0) + count);
+  return out;
+}
+
+function addBuckets(into: Map<number, number>, offset: number, counts: number[], by: number): void {
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] === 0) continue;
+    const index = (offset + i) >> by;
+    into.set(index, (into.get(index) ?? 0) + counts[i]);
+  }
+}
+
 export class DeltaToCumulative {
   private readonly sums: LRUCache<string, SumState>;
   private readonly histograms: LRUCache<string, HistogramState>;
+  private readonly exponentials: LRUCache<string, ExponentialState>;
 
   constructor(maxSeries: number, staleAfterMs: number) {
     this.sums = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
     this.histograms = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
+    this.exponentials = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
+  }
+
+  /**
+   * Adds a delta exponential histogram. Points of different scales are merged at the
+   * smaller (coarser) scale, as the OpenTelemetry data model allows.
+   */
+  addExponential(key: string, timeMs: number, delta: ExponentialDelta): ExponentialState {
+    let state = this.exponentials.get(key);
+    if (!state) {
+      state = {
+        lastMs: Number.NEGATIVE_INFINITY,
+        scale: delta.scale,
+        count: 0,
+        sum: 0,
+        zeroCount: 0,
+        positive: new Map(),
+        negative: new Map(),
+      };
+      this.exponentials.set(key, state);
+    }
+    if (timeMs <= state.lastMs) return state;
+    if (delta.scale < state.scale) {
+      state.positive = downscaleMap(state.positive, state.scale - delta.scale);
+      state.negative = downscaleMap(state.negative, state.scale - delta.scale);
+      state.scale = delta.scale;
+    }
+    const by = delta.scale - state.scale;
+    addBuckets(state.positive, delta.positive.offset, delta.positive.counts, by);
+    addBuckets(state.negative, delta.negative.offset, delta.negative.counts, by);
+    state.count += delta.count;
+    state.sum += delta.sum;
+    state.zeroCount += delta.zeroCount;
+    state.lastMs = timeMs;
+    return state;
   }
 
   /** Adds a delta and returns the running total and the series' start time. */
@@ -85,6 +156,6 @@ export class DeltaToCumulative {
   }
 
   get size(): number {
-    return this.sums.size + this.histograms.size;
+    return this.sums.size + this.histograms.size + this.exponentials.size;
   }
 }

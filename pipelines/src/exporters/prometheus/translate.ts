@@ -208,8 +208,8 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
               drop('no_recorded_value');
               continue;
             }
-            if (h.aggregationTemporality !== CUMULATIVE) {
-              drop(h.aggregationTemporality === DELTA ? 'delta_exponential_histogram' : 'unspecified_temporality');
+            if (h.aggregationTemporality !== CUMULATIVE && h.aggregationTemporality !== DELTA) {
+              drop('unspecified_temporality');
               continue;
             }
             if (p.scale < -4) {
@@ -218,7 +218,11 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
             }
             const t = ms(p.timeUnixNano);
             latestMs = Math.max(latestMs, t);
-            add(pointLabels(p.attributes), name, undefined, undefined, exemplarsOf(p.exemplars), nativeHistogram(p, t));
+            const native =
+              h.aggregationTemporality === DELTA
+                ? cumulativeNative(deltas, seriesIdentity(p.attributes), p, t)
+                : nativeHistogram(p, t);
+            add(pointLabels(p.attributes), name, undefined, undefined, exemplarsOf(p.exemplars), native);
           }
         } else if (metric.summary) {
           const base = metricName(metric.name, metric.unit, 'summary', options.addMetricSuffixes);
@@ -365,6 +369,56 @@ function spansAndDeltas(
   }
   // OTLP bucket i holds (base^i, base^(i+1)]; a Prometheus bucket index j holds (base^(j-1), base^j].
   return { spans: [{ offset: offset + first + 1, length: last - first + 1 }], deltas };
+}
+
+function denseBuckets(buckets: Map<number, number>): { offset: number; counts: number[] } {
+  if (buckets.size === 0) return { offset: 0, counts: [] };
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const index of buckets.keys()) {
+    if (index < min) min = index;
+    if (index > max) max = index;
+  }
+  const counts = new Array<number>(max - min + 1).fill(0);
+  for (const [index, count] of buckets) counts[index - min] = count;
+  return { offset: min, counts };
+}
+
+/** A delta exponential point added to its series' running total, as a native histogram. */
+function cumulativeNative(
+  deltas: DeltaToCumulative,
+  key: string,
+  p: ExponentialHistogramDataPoint,
+  t: number,
+): NativeHistogram {
+  const state = deltas.addExponential(key, t, {
+    scale: p.scale,
+    count: Number(p.count),
+    sum: p.sum ?? 0,
+    zeroCount: Number(p.zeroCount),
+    positive: { offset: p.positive.offset, counts: p.positive.bucketCounts.map(Number) },
+    negative: { offset: p.negative.offset, counts: p.negative.bucketCounts.map(Number) },
+  });
+  const by = Math.max(0, state.scale - 8);
+  const positive = denseBuckets(state.positive);
+  const negative = denseBuckets(state.negative);
+  const pos = downscale(positive.offset, positive.counts, by);
+  const neg = downscale(negative.offset, negative.counts, by);
+  const posSpans = spansAndDeltas(pos.offset, pos.counts);
+  const negSpans = spansAndDeltas(neg.offset, neg.counts);
+  return {
+    count: state.count,
+    sum: state.sum,
+    schema: Math.min(state.scale, 8),
+    zeroThreshold: p.zeroThreshold,
+    zeroCount: state.zeroCount,
+    negativeSpans: negSpans.spans,
+    negativeDeltas: negSpans.deltas,
+    positiveSpans: posSpans.spans,
+    positiveDeltas: posSpans.deltas,
+    resetHint: 0,
+    timestampMs: t,
+  };
 }
 
 function nativeHistogram(p: ExponentialHistogramDataPoint, t: number): NativeHistogram {

@@ -6,6 +6,9 @@ PACKAGES=(
   prometheus               # promtool and a real Prometheus for deploy/ tests (issue 7) and metrics tests
   prometheus-alertmanager  # amtool and a real Alertmanager for deploy/ tests (issue 7)
   docker-compose           # validates docker-compose.yml without an engine (issue 7)
+  prometheus-node-exporter      # host metrics for the infrastructure dashboard test (issue 7)
+  prometheus-postgres-exporter  # PostgreSQL metrics for the PostgreSQL dashboard test (issue 7)
+  prometheus-redis-exporter     # Redis metrics for the Redis dashboard test (issue 7)
   postgresql               # PostgreSQL for the instrumentation tests and examples/api (issue 6)
   redis-server             # Redis for the instrumentation tests, examples/api and BullMQ (issue 6)
   chromium                 # headless browser for the web instrumentation tests (issue 6)

@@ -25,6 +25,7 @@ export function testKafkaConfig(brokers: string[], overrides: Partial<KafkaConfi
       rebalanceTimeoutMs: 15_000,
       retryInitialMs: 50,
       retryMaxMs: 500,
+      watchdogIntervalMs: 3_000,
       ...overrides.consumer,
     },
   };

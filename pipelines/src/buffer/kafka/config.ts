@@ -108,6 +108,11 @@ export const kafkaBufferConfigSchema = z
         /** Backoff after a handler rejects: starts here, doubles per failure, capped at `retryMaxMs`. */
         retryInitialMs: z.number().int().min(1).default(100),
         retryMaxMs: z.number().int().min(1).default(30_000),
+        /**
+         * How often the watchdog checks for progress. A worker that neither consumed nor committed
+         * anything for a whole interval while records wait in its partitions gets a new Kafka client.
+         */
+        watchdogIntervalMs: z.number().int().min(100).default(30_000),
       })
       .prefault({}),
   })

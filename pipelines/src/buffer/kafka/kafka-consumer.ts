@@ -11,6 +11,7 @@ import type { BatchHandler, BufferConsumer, BufferRecord, ConsumedBatch, Partiti
 import { clientOptions } from './client-options.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { partitionLags } from './lag.ts';
+import { Watchdog } from './watchdog.ts';
 
 type KafkaMessage = Message<Buffer, Buffer, string, string>;
 
@@ -42,6 +43,8 @@ export interface KafkaConsumerStats {
   batchesCommitted: number;
   batchesRetried: number;
   rebalances: number;
+  /** Times the watchdog found no progress while records waited and restarted the client. */
+  watchdogRestarts: number;
 }
 
 const REOPEN_DELAY_MS = 1_000;
@@ -51,10 +54,18 @@ export class KafkaConsumer implements BufferConsumer {
   readonly #logger: Logger;
   readonly #topics: string[];
   readonly #signalOf: Map<string, Signal>;
-  readonly #consumer: Consumer<Buffer, Buffer, string, string>;
+  readonly #groupId: string;
+  #consumer: Consumer<Buffer, Buffer, string, string>;
+  #watchdog: Watchdog | undefined;
   readonly #states = new Map<string, PartitionState>();
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #stats: KafkaConsumerStats = { recordsConsumed: 0, batchesCommitted: 0, batchesRetried: 0, rebalances: 0 };
+  readonly #stats: KafkaConsumerStats = {
+    recordsConsumed: 0,
+    batchesCommitted: 0,
+    batchesRetried: 0,
+    rebalances: 0,
+    watchdogRestarts: 0,
+  };
   #handler: BatchHandler | undefined;
   #stream: MessagesStream<Buffer, Buffer, string, string> | undefined;
   #bufferedBytes = 0;
@@ -68,9 +79,15 @@ export class KafkaConsumer implements BufferConsumer {
     const signals = options.signals ?? SIGNALS;
     this.#topics = signals.map((signal) => config.topics[signal]);
     this.#signalOf = new Map(signals.map((signal) => [config.topics[signal], signal]));
-    this.#consumer = new Consumer({
+    this.#groupId = options.groupId ?? config.consumer.groupId;
+    this.#consumer = this.#createClient();
+  }
+
+  #createClient(): Consumer<Buffer, Buffer, string, string> {
+    const config = this.#config;
+    const consumer = new Consumer<Buffer, Buffer, string, string>({
       ...clientOptions(config, 'consumer'),
-      groupId: options.groupId ?? config.consumer.groupId,
+      groupId: this.#groupId,
       groupInstanceId: config.consumer.instanceId,
       sessionTimeout: config.consumer.sessionTimeoutMs,
       heartbeatInterval: config.consumer.heartbeatIntervalMs,
@@ -79,11 +96,12 @@ export class KafkaConsumer implements BufferConsumer {
       deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
     });
     const onAssignmentChange = () => this.#dropRevoked();
-    this.#consumer.on('consumer:group:join', onAssignmentChange);
-    this.#consumer.on('consumer:group:rebalance', () => {
+    consumer.on('consumer:group:join', onAssignmentChange);
+    consumer.on('consumer:group:rebalance', () => {
       this.#stats.rebalances++;
       onAssignmentChange();
     });
+    return consumer;
   }
 
   get stats(): Readonly<KafkaConsumerStats> {
@@ -95,12 +113,14 @@ export class KafkaConsumer implements BufferConsumer {
     this.#handler = handler;
     this.#stopping = false;
     if (!abort.aborted) {
+      this.#watchdog = new Watchdog(this.#config.consumer.watchdogIntervalMs, () => this.#checkProgress());
       await new Promise<void>((resolve) => {
         abort.addEventListener('abort', () => resolve(), { once: true });
         void this.#openStream();
       });
     }
     this.#stopping = true;
+    this.#watchdog?.stop();
     clearTimeout(this.#reopenTimer);
     this.#stream?.pause();
     for (const state of this.#states.values()) clearTimeout(state.retryTimer);
@@ -129,11 +149,17 @@ export class KafkaConsumer implements BufferConsumer {
       }
       this.#stream = stream;
       stream.on('data', (message) => this.#onMessage(message));
-      stream.on('error', (error) => this.#logger.warn({ err: error }, 'Kafka consumer stream failed; reopening'));
-      stream.on('close', () => {
-        if (this.#stream === stream) this.#stream = undefined;
+      const reopen = () => {
+        if (this.#stream !== stream) return;
+        this.#stream = undefined;
+        if (!stream.closed) void stream.close().catch(() => {});
         this.#scheduleReopen();
+      };
+      stream.on('error', (error) => {
+        this.#logger.warn({ err: error }, 'Kafka consumer stream failed; reopening');
+        reopen();
       });
+      stream.on('close', reopen);
     } catch (error) {
       this.#logger.warn({ err: error }, 'cannot join the Kafka consumer group; retrying');
       this.#scheduleReopen();
@@ -299,12 +325,61 @@ export class KafkaConsumer implements BufferConsumer {
     }
   }
 
+  #progressMark = -1;
+
+  /**
+   * Called every `watchdogIntervalMs`: when nothing was consumed or committed since the last
+   * check although records wait in partitions this worker owns (or it has no membership at all
+   * while the group has lag), the client is in a state it does not leave by itself (seen after
+   * a broker restart): it is replaced by a new one. Batches being retried do not count as stuck.
+   */
+  async #checkProgress(): Promise<void> {
+    const mark = this.#stats.recordsConsumed + this.#stats.batchesCommitted;
+    const moved = mark !== this.#progressMark;
+    this.#progressMark = mark;
+    if (moved || this.#stopping || this.#inFlight.size > 0) return;
+    for (const state of this.#states.values()) if (state.retryTimer) return;
+    let waiting: bigint;
+    try {
+      const lags = await partitionLags(this.#consumer, this.#topics, this.#signalOf);
+      const owned = this.#consumer.assignments;
+      waiting = 0n;
+      for (const lag of lags) {
+        const topic = this.#config.topics[lag.signal];
+        if (!owned || owned.some((a) => a.topic === topic && a.partitions.includes(lag.partition))) waiting += lag.lag;
+      }
+    } catch {
+      return; // the broker is unreachable: nothing to recover from here
+    }
+    if (waiting === 0n || this.#stopping) return;
+    this.#stats.watchdogRestarts++;
+    this.#logger.warn(
+      { waiting: waiting.toString(), assigned: this.#consumer.assignments, stream: this.#stream !== undefined },
+      'watchdog: no progress while records wait; restarting the Kafka consumer client',
+    );
+    await this.#restartClient();
+  }
+
+  async #restartClient(): Promise<void> {
+    const old = this.#consumer;
+    const stream = this.#stream;
+    this.#stream = undefined;
+    clearTimeout(this.#reopenTimer);
+    this.#reopenTimer = undefined;
+    for (const state of [...this.#states.values()]) this.#revoke(state);
+    this.#consumer = this.#createClient();
+    await stream?.close().catch(() => {});
+    await old.close(true).catch(() => {});
+    void this.#openStream();
+  }
+
   lag(): Promise<PartitionLag[]> {
     return partitionLags(this.#consumer, this.#topics, this.#signalOf);
   }
 
   async close(): Promise<void> {
     this.#stopping = true;
+    this.#watchdog?.stop();
     clearTimeout(this.#reopenTimer);
     await this.#closeStream();
     await this.#consumer.close(true);

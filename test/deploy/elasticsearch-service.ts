@@ -1,30 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { repoPath } from './deploy-paths.ts';
+import { sharedServiceValue } from './shared-service.ts';
 
-/**
- * The URL of the shared test Elasticsearch: ES_URL from test/global-setup.ts, or, when the suite
- * runs alone without it, what `test/services/elasticsearch status` / `start` prints.
- */
+/** The URL of the shared test Elasticsearch (test/services/elasticsearch). */
 export function sharedElasticsearchUrl(): string {
-  if (process.env.ES_URL) return process.env.ES_URL;
-  const output = runScript('status') ?? runScript('start') ?? '';
-  const match = /^ES_URL=(.*)$/m.exec(output);
-  if (!match) throw new Error(`test/services/elasticsearch printed no ES_URL: ${output}`);
-  process.env.ES_URL = match[1];
-  return match[1];
-}
-
-function runScript(command: 'status' | 'start'): string | undefined {
-  try {
-    return execFileSync('bash', [repoPath('test/services/elasticsearch'), command], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 300_000,
-    });
-  } catch (error) {
-    if (command === 'start') throw error;
-    return undefined;
-  }
+  return sharedServiceValue('elasticsearch', 'ES_URL');
 }
 
 interface MappingNode {

@@ -260,7 +260,8 @@ export class KafkaConsumer implements BufferConsumer {
       state.failures++;
       this.#stats.batchesRetried++;
       const { retryInitialMs, retryMaxMs } = this.#config.consumer;
-      const delay = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(state.failures - 1, 30));
+      const base = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(state.failures - 1, 30));
+      const delay = Math.round(base * (0.8 + Math.random() * 0.4)); // ±20% so workers do not retry in step
       this.#logger.warn(
         {
           err: error,

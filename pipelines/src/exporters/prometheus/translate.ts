@@ -53,6 +53,26 @@ export function formatFloat(n: number): string {
   return s.includes('e') ? n.toFixed(20).replace(/\.?0+$/, '') : s;
 }
 
+function byName(a: Label, b: Label): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** A copy of sorted `labels` with `label` in its place (replacing one of the same name). */
+function insertSorted(labels: Label[], label: Label): Label[] {
+  const out: Label[] = [];
+  let placed = false;
+  for (const l of labels) {
+    if (!placed && l.name >= label.name) {
+      out.push(label);
+      placed = true;
+      if (l.name === label.name) continue;
+    }
+    out.push(l);
+  }
+  if (!placed) out.push(label);
+  return out;
+}
+
 export function seriesKey(labels: Label[]): string {
   let key = '';
   for (const l of labels) key += `${l.name}\u0000${l.value}\u0001`;
@@ -63,6 +83,8 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
   const out: Translation = { series: new Map(), metadata: new Map(), dropped: new Map(), points: 0 };
   const drop = (reason: string, n = 1) => out.dropped.set(reason, (out.dropped.get(reason) ?? 0) + n);
 
+  // Label maps are reused for every series of a point (each bucket, _sum, _count): sort once.
+  const sortedBases = new WeakMap<Map<string, string>, Label[]>();
   const add = (
     base: Map<string, string>,
     name: string,
@@ -71,10 +93,15 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
     exemplars: Exemplar[],
     histogram: NativeHistogram | undefined,
   ) => {
-    const labels: Label[] = [{ name: '__name__', value: name }];
-    for (const [n, v] of base) labels.push({ name: n, value: v });
-    if (extra) labels.push({ name: extra[0], value: extra[1] });
-    labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let sorted = sortedBases.get(base);
+    if (!sorted) {
+      sorted = [];
+      for (const [n, v] of base) sorted.push({ name: n, value: v });
+      sorted.sort(byName);
+      sortedBases.set(base, sorted);
+    }
+    const named = insertSorted(sorted, { name: '__name__', value: name });
+    const labels = extra ? insertSorted(named, { name: extra[0], value: extra[1] }) : named;
     const key = seriesKey(labels);
     let ts = out.series.get(key);
     if (!ts) {
@@ -283,9 +310,10 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
             cumulative += buckets[i];
             const bound = p.explicitBounds[i];
             // Each exemplar goes on the bucket its value falls in.
-            const inBucket = exemplars.filter(
-              (e) => e.value <= bound && (i === 0 || e.value > p.explicitBounds[i - 1]),
-            );
+            const inBucket =
+              exemplars.length === 0
+                ? exemplars
+                : exemplars.filter((e) => e.value <= bound && (i === 0 || e.value > p.explicitBounds[i - 1]));
             add(
               labels,
               `${base}_bucket`,
@@ -302,7 +330,7 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
             `${base}_bucket`,
             ['le', '+Inf'],
             { value: count, timestampMs: t },
-            exemplars.filter((e) => e.value > last),
+            exemplars.length === 0 ? exemplars : exemplars.filter((e) => e.value > last),
             undefined,
           );
           if (sum !== undefined) add(labels, `${base}_sum`, undefined, { value: sum, timestampMs: t }, [], undefined);

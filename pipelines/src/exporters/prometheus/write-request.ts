@@ -96,11 +96,15 @@ function lenFieldSize(len: number): number {
   return 1 + varintSize(len) + len;
 }
 
+// The size pass records UTF-8 lengths and exemplar sizes here, in the order the write pass
+// consumes them, so no string is measured twice.
+let queue: number[] = [];
+
 function labelSize(label: Label): number {
-  let size = 0;
-  if (label.name.length > 0) size += lenFieldSize(utf8Length(label.name));
-  if (label.value.length > 0) size += lenFieldSize(utf8Length(label.value));
-  return size;
+  const nameLen = label.name.length === 0 ? 0 : utf8Length(label.name);
+  const valueLen = label.value.length === 0 ? 0 : utf8Length(label.value);
+  queue.push(nameLen, valueLen);
+  return (nameLen > 0 ? lenFieldSize(nameLen) : 0) + (valueLen > 0 ? lenFieldSize(valueLen) : 0);
 }
 
 function sampleSize(sample: Sample): number {
@@ -111,8 +115,11 @@ function sampleSize(sample: Sample): number {
 }
 
 function exemplarSize(e: Exemplar): number {
+  const slot = queue.length;
+  queue.push(0);
   let size = 9 + (e.timestampMs !== 0 ? 1 + int64Size(e.timestampMs) : 0);
   for (const label of e.labels) size += lenFieldSize(labelSize(label));
+  queue[slot] = size;
   return size;
 }
 
@@ -167,11 +174,21 @@ class Writer {
     this.view = new DataView(this.buf.buffer);
   }
 
+  next = 0;
+
   varint(n: number): void {
     const buf = this.buf;
+    if (n > 0x7fffffff) {
+      // Above 31 bits (millisecond timestamps): peel 7 bits at a time in float arithmetic
+      // until the rest fits the fast path.
+      while (n > 0x7fffffff) {
+        buf[this.pos++] = (n % 0x80) | 0x80;
+        n = Math.floor(n / 0x80);
+      }
+    }
     while (n >= 0x80) {
-      buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
+      buf[this.pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
     }
     buf[this.pos++] = n;
   }
@@ -210,11 +227,28 @@ class Writer {
     }
   }
 
-  label(field: number, label: Label): void {
+  /** A string whose UTF-8 length the size pass measured. */
+  knownString(field: number, s: string, len: number): void {
+    if (len === 0) return;
     this.tag(field, 2);
-    this.varint(labelSize(label));
-    this.string(1, label.name);
-    this.string(2, label.value);
+    this.varint(len);
+    if (len === s.length) {
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = 0; i < len; i++) buf[pos++] = s.charCodeAt(i);
+      this.pos = pos;
+    } else {
+      this.pos += textEncoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + len)).written;
+    }
+  }
+
+  label(field: number, label: Label): void {
+    const nameLen = queue[this.next++];
+    const valueLen = queue[this.next++];
+    this.tag(field, 2);
+    this.varint((nameLen > 0 ? lenFieldSize(nameLen) : 0) + (valueLen > 0 ? lenFieldSize(valueLen) : 0));
+    this.knownString(1, label.name, nameLen);
+    this.knownString(2, label.value, valueLen);
   }
 }
 
@@ -267,6 +301,7 @@ function writeHistogram(w: Writer, h: NativeHistogram): void {
 
 /** Encodes a WriteRequest{timeseries=1, metadata=3}; the result is what gets snappy-compressed. */
 export function encodeWriteRequest(series: TimeSeries[], metadata: MetricMetadata[] = []): Uint8Array {
+  queue = [];
   let total = 0;
   const sizes = new Array<number>(series.length);
   for (let i = 0; i < series.length; i++) {
@@ -294,7 +329,7 @@ export function encodeWriteRequest(series: TimeSeries[], metadata: MetricMetadat
     }
     for (const e of ts.exemplars) {
       w.tag(3, 2);
-      w.varint(exemplarSize(e));
+      w.varint(queue[w.next++]);
       for (const label of e.labels) w.label(1, label);
       w.tag(2, 1);
       w.double(e.value);
@@ -320,6 +355,7 @@ export function encodeWriteRequest(series: TimeSeries[], metadata: MetricMetadat
     w.string(4, m.help);
     w.string(5, m.unit);
   }
+  queue = [];
   if (w.pos !== total) throw new Error(`write-request: size pass said ${total} bytes, wrote ${w.pos}`);
   return w.buf;
 }

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { freePort } from '../support/free-port.ts';
+import { repoPath } from './deploy-paths.ts';
 import { dashboardExpressions, resolveVariables } from './grafana-expressions.ts';
 import { instantQuery } from './prometheus-service.ts';
 import { sharedServiceValue } from './shared-service.ts';
@@ -92,4 +94,32 @@ describe('infrastructure, PostgreSQL and Redis dashboards on live exporter data'
       expect(empty).toEqual([]);
     });
   }
+});
+
+describe('host, PostgreSQL and Redis alert rules on the same live data', () => {
+  const rules = (file: string) =>
+    (
+      parse(readFileSync(repoPath(`deploy/prometheus/rules/${file}`), 'utf8')) as {
+        groups: { rules: { alert: string; expr: string }[] }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+
+  it('evaluates every rule expression, and the availability and saturation alerts stay quiet on healthy servers', async () => {
+    const quiet = [
+      'PostgresDown',
+      'PostgresTooManyConnections',
+      'RedisDown',
+      'RedisMemoryHigh',
+      'RedisRejectedConnections',
+    ];
+    for (const rule of [...rules('hosts.yml'), ...rules('postgres.yml'), ...rules('redis.yml')]) {
+      const count = await seriesCount(rule.expr);
+      if (quiet.includes(rule.alert)) expect(count, rule.alert).toBe(0);
+    }
+    // The expressions that must stay quiet do see the series they judge.
+    expect(
+      await seriesCount('sum by (instance) (pg_stat_activity_count) / sum by (instance) (pg_settings_max_connections)'),
+    ).toBe(1);
+    expect(await seriesCount('increase(redis_rejected_connections_total[5m])')).toBe(1);
+  });
 });

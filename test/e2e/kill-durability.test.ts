@@ -7,14 +7,14 @@ import { freePort } from '../support/free-port.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 import { makeSpans, spanIds, traceRequestProto } from '../support/otlp-payloads.ts';
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.OTELGATE_CHAOS_ROUNDS ?? 5);
 let gateway: GatewayProcess | undefined;
 
 afterAll(async () => {
   await gateway?.kill('SIGKILL');
 });
 
-it('delivers every acknowledged span across repeated SIGKILLs', { timeout: 180_000 }, async () => {
+it('delivers every acknowledged span across repeated SIGKILLs', { timeout: 120_000 + ROUNDS * 5_000 }, async () => {
   const ports = { http: await freePort(), grpc: await freePort(), admin: await freePort() };
   gateway = await startGatewayProcess({ ports });
   const dir = gateway.dir;

@@ -44,8 +44,8 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function startOtelgate(): Promise<Target> {
-  const buffer = otelgateOnKafka
+async function startOtelgate(onKafka = otelgateOnKafka): Promise<Target> {
+  const buffer = onKafka
     ? {
         buffer: {
           kafka: {
@@ -63,7 +63,7 @@ async function startOtelgate(): Promise<Target> {
     env: { LOG_LEVEL: 'warn' },
   });
   return {
-    name: 'otelgate',
+    name: onKafka === otelgateOnKafka ? 'otelgate' : 'otelgate (embedded log)',
     pid: gateway.child.pid!,
     httpUrl: gateway.httpUrl,
     grpcAddress: gateway.grpcAddress,
@@ -195,9 +195,11 @@ for (const transport of ['http', 'grpc'] as const) {
 
 // References, full runs only: the Collector as usually deployed (batch processor + sending queue:
 // clients are answered before Kafka has the data), and the Collector receiving into the nop
-// exporter (what receiving and decoding alone cost it).
+// exporter (what receiving and decoding alone cost it); and otelgate on its embedded log (fsync'd),
+// to separate its receive path from its Kafka producer.
 if (!quick) {
   const references = [
+    ...(otelgateOnKafka ? [{ label: 'otelgate ingest → embedded log', start: () => startOtelgate(false) }] : []),
     { label: 'collector batch+queue (acks before Kafka)', start: () => startOtelcol('default') },
     { label: 'collector otlp → nop (receive only)', start: () => startOtelcol('durable', 'nop') },
   ];

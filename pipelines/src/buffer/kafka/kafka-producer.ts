@@ -1,13 +1,20 @@
 // The ingest side of the Kafka buffer: one idempotent producer with acks=all. An append resolves
 // only once the broker acknowledged every entry. While the broker is unreachable appends are
 // refused at once as `unavailable` and a probe checks every `probeIntervalMs` whether it is back.
-import { type MessageToProduce, Producer, ProduceAcks, stringSerializer } from '@platformatic/kafka';
+import {
+  compatibilityPartitioner,
+  type MessageToProduce,
+  Producer,
+  ProduceAcks,
+  stringSerializer,
+} from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { Signal } from '../../model/common.ts';
 import { OtelgateError } from '../../errors/error-kinds.ts';
 import { splitToFit } from '../../otlp/slice.ts';
 import type { BufferEntry, BufferProducer } from '../buffer.ts';
 import { clientOptions } from './client-options.ts';
+import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { kafkaError } from './kafka-error.ts';
 import { ensureTopics, topicFor } from './topics.ts';
@@ -22,6 +29,7 @@ export class KafkaProducer implements BufferProducer {
   readonly #logger: Logger;
   readonly #producer: Producer<Buffer, Buffer, string, string>;
   #writable = false;
+  #roundRobin = 0;
   #closed = false;
   #ready: Promise<void> | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
@@ -33,6 +41,9 @@ export class KafkaProducer implements BufferProducer {
       ...clientOptions(config, 'producer'),
       idempotent: true,
       acks: ProduceAcks.ALL,
+      // Java-compatible murmur2: the partition a key gets is the one Java clients and franz-go give it.
+      // Keyless messages go round-robin. The client takes the result modulo the partition count.
+      partitioner: (message, key) => (key ? compatibilityPartitioner(message, key) : this.#nextRoundRobin()),
       compression: config.compression === 'none' ? undefined : config.compression,
       serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
     });
@@ -54,6 +65,11 @@ export class KafkaProducer implements BufferProducer {
     this.#writable = true;
   }
 
+  #nextRoundRobin(): number {
+    this.#roundRobin = (this.#roundRobin + 1) & 0x7fffffff;
+    return this.#roundRobin;
+  }
+
   isWritable(): boolean {
     return this.#writable;
   }
@@ -72,22 +88,24 @@ export class KafkaProducer implements BufferProducer {
         retryAfterSeconds: this.#config.producer.retryAfterSeconds,
       });
     }
+    let all: Message[] = [];
+    for (const entry of entries) for (const message of this.#messages(topic, signal, entry)) all.push(message);
+    const partitions = this.#producer.currentMetadata?.topics.get(topic)?.partitionsCount;
+    if (partitions) all = coalesceByPartition(all, partitions, this.#config.maxMessageBytes - 4 * RECORD_OVERHEAD);
     const sends: Promise<unknown>[] = [];
     let messages: Message[] = [];
     let bytes = 0;
-    for (const entry of entries) {
-      for (const message of this.#messages(topic, signal, entry)) {
-        // One send becomes one record batch per partition, and the broker's limit applies to a
-        // whole batch: keep each send under the limit before compression.
-        const size = message.value!.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
-        if (messages.length > 0 && bytes + size > this.#config.maxMessageBytes) {
-          sends.push(this.#producer.send({ messages }));
-          messages = [];
-          bytes = 0;
-        }
-        messages.push(message);
-        bytes += size;
+    for (const message of all) {
+      // One send becomes one record batch per partition, and the broker's limit applies to a
+      // whole batch: keep each send under the limit before compression.
+      const size = message.value!.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
+      if (messages.length > 0 && bytes + size > this.#config.maxMessageBytes) {
+        sends.push(this.#producer.send({ messages }));
+        messages = [];
+        bytes = 0;
       }
+      messages.push(message);
+      bytes += size;
     }
     sends.push(this.#producer.send({ messages }));
     const results = await Promise.allSettled(sends.map((send) => this.#withDeadline(send)));

@@ -12,6 +12,7 @@ const SIZE_BUCKETS_BYTES = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 
 export interface ReceiverMetrics {
   acceptedItems: Counter;
   refusedItems: Counter;
+  refusedRequests: Counter;
   requestDuration: Histogram;
   requestSize: Histogram;
   bufferAppendDuration: Histogram;
@@ -55,6 +56,10 @@ function declareReceiverMetrics(meter: Meter): ReceiverMetrics {
     refusedItems: meter.createCounter('otelgate_receiver_refused_items', {
       description:
         'Items refused to clients, by signal, transport and reason (items are 0-counted per request when the body could not be read).',
+    }),
+    refusedRequests: meter.createCounter('otelgate_receiver_refused_requests', {
+      description:
+        'Requests refused, by signal, transport and reason; includes refusals before the body was read (busy, too large, auth).',
     }),
     requestDuration: meter.createHistogram('otelgate_receiver_request_duration_seconds', {
       description: 'Time from request start to response, by signal, transport and outcome.',

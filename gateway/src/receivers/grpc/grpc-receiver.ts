@@ -75,6 +75,7 @@ function exportHandler(signal: Signal, options: GrpcReceiverOptions): grpc.handl
     const fail = (error: unknown) => {
       release?.();
       const failure = asOtelgateError(error);
+      options.metrics.refusedRequests.add(1, { signal, transport: 'grpc', reason: failure.kind });
       if (failure.kind === 'internal') options.logger.error({ err: error, signal }, 'OTLP/gRPC request failed');
       const metadata = new grpc.Metadata();
       metadata.set(

@@ -95,6 +95,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
     } catch (error) {
       const failure = asOtelgateError(error);
       outcome.outcome = failure.kind;
+      options.metrics.refusedRequests.add(1, { signal: signal ?? 'unknown', transport: 'http', reason: failure.kind });
       if (failure.kind === 'internal') logger.error({ err: error, path }, 'OTLP/HTTP request failed');
       else
         logger.debug(

@@ -50,6 +50,43 @@ function logExporter(transport: Transport) {
   return transport === 'http/json' ? new JsonLogExporter({ url }) : new ProtoLogExporter({ url });
 }
 
+describe('gzip', () => {
+  it.each(['grpc', 'http/protobuf', 'http/json'] as const)(
+    'delivers gzip-compressed spans over %s',
+    async (transport) => {
+      const compression = 'gzip' as never;
+      const exporter =
+        transport === 'grpc'
+          ? new GrpcTraceExporter({ url: `http://${gateway.grpcAddress}`, compression })
+          : transport === 'http/json'
+            ? new JsonTraceExporter({ url: `${gateway.httpUrl}/v1/traces`, compression })
+            : new ProtoTraceExporter({ url: `${gateway.httpUrl}/v1/traces`, compression });
+      const provider = new TracerProvider({
+        resource: resourceFromAttributes({ 'service.name': `gzip-${transport}` }),
+        spanProcessors: [new BatchSpanProcessor({ exporter })],
+      });
+      const ids = new Set<string>();
+      for (let index = 0; index < 30; index++) {
+        const span = provider
+          .getTracer('gzip')
+          .startSpan(`gzip-${index}`, { attributes: { padding: 'x'.repeat(200) } });
+        ids.add(span.spanContext().spanId);
+        span.end();
+      }
+      await provider.forceFlush();
+      await provider.shutdown();
+      await eventually(
+        () =>
+          new Set(
+            exportedSpans(outPath)
+              .filter((span) => ids.has(span.spanId))
+              .map((span) => span.spanId),
+          ).size === ids.size,
+      );
+    },
+  );
+});
+
 describe.each(transports)('over %s', (transport) => {
   const service = `svc-${transport.replace('/', '-')}`;
   const resource = resourceFromAttributes({ 'service.name': service, 'deployment.environment.name': 'test' });

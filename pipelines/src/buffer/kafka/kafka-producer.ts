@@ -70,7 +70,9 @@ export class KafkaProducer implements BufferProducer {
     return this.#roundRobin;
   }
 
+  /** False until connected, and while the broker is unreachable. Asking starts the connection. */
   isWritable(): boolean {
+    if (!this.#ready && !this.#closed && !this.#probeTimer) this.start().catch(() => {});
     return this.#writable;
   }
 

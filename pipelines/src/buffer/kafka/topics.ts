@@ -22,10 +22,14 @@ export async function ensureTopics(config: KafkaBufferConfig, logger: Logger): P
     const missing = wanted.filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
     try {
+      // Dead letters are few and read by offset (`otelgate dlq list --from`): one partition keeps
+      // their order global and an offset unambiguous.
       await admin.createTopics({
-        topics: missing,
-        partitions: config.autoCreateTopics.partitions,
-        replicas: config.autoCreateTopics.replicationFactor,
+        topics: missing.map((topic) => ({
+          topic,
+          partitions: topic === config.deadLetterTopic ? 1 : config.autoCreateTopics.partitions,
+          replicas: config.autoCreateTopics.replicationFactor,
+        })),
       });
       logger.info({ topics: missing, partitions: config.autoCreateTopics.partitions }, 'created Kafka topics');
     } catch (error) {

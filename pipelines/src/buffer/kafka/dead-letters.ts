@@ -49,6 +49,8 @@ export interface KafkaDeadLetterQuery {
 }
 
 export class KafkaDeadLetters implements DeadLetterSink {
+  /** Records dead-lettered by this process, by stage (decode, a processor or exporter name). */
+  readonly written = new Map<string, number>();
   readonly #config: KafkaBufferConfig;
   readonly #producer: KafkaProducer;
   readonly #signalOf: Map<string, Signal>;
@@ -71,6 +73,7 @@ export class KafkaDeadLetters implements DeadLetterSink {
     await this.#producer.send(this.#config.deadLetterTopic, record.signal, [
       { key: record.key, value: record.value, headers },
     ]);
+    this.written.set(reason.stage, (this.written.get(reason.stage) ?? 0) + 1);
   }
 
   /** Dead letters in offset order per partition (partitions one after the other). */

@@ -71,6 +71,7 @@ export class KafkaConsumer implements BufferConsumer {
   #bufferedBytes = 0;
   #pausedForMemory = false;
   #stopping = false;
+  #closed = false;
   #reopenTimer: NodeJS.Timeout | undefined;
 
   constructor(config: KafkaBufferConfig, logger: Logger, options: KafkaConsumerOptions = {}) {
@@ -378,7 +379,12 @@ export class KafkaConsumer implements BufferConsumer {
     return partitionLags(this.#consumer, this.#topics, this.#signalOf);
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
     this.#stopping = true;
     this.#watchdog?.stop();
     clearTimeout(this.#reopenTimer);

@@ -24,7 +24,16 @@ type Message = MessageToProduce<Buffer, Buffer, string, string>;
 /** Bytes of a record besides key and value (record batch framing), kept free under the limit. */
 const RECORD_OVERHEAD = 512;
 
+export interface KafkaProducerStats {
+  /** Messages acknowledged by the broker (after splitting and merging). */
+  appendedMessages: number;
+  appendedBytes: number;
+  /** Appends refused, by error kind (`unavailable`, `payload-too-large`, `internal`). */
+  refused: Record<string, number>;
+}
+
 export class KafkaProducer implements BufferProducer {
+  readonly stats: KafkaProducerStats = { appendedMessages: 0, appendedBytes: 0, refused: {} };
   readonly #config: KafkaBufferConfig;
   readonly #logger: Logger;
   readonly #producer: Producer<Buffer, Buffer, string, string>;
@@ -82,6 +91,16 @@ export class KafkaProducer implements BufferProducer {
 
   /** Produces entries to any topic (the dead-letter topic uses this). */
   async send(topic: string, signal: Signal, entries: BufferEntry[]): Promise<void> {
+    try {
+      await this.#send(topic, signal, entries);
+    } catch (error) {
+      const kind = error instanceof OtelgateError ? error.kind : 'internal';
+      this.stats.refused[kind] = (this.stats.refused[kind] ?? 0) + 1;
+      throw error;
+    }
+  }
+
+  async #send(topic: string, signal: Signal, entries: BufferEntry[]): Promise<void> {
     if (this.#closed) throw new OtelgateError('unavailable', 'the Kafka producer is closed', { retryAfterSeconds: 1 });
     if (entries.length === 0) return;
     await this.start();
@@ -117,6 +136,8 @@ export class KafkaProducer implements BufferProducer {
       if (error.kind === 'unavailable') this.#markUnavailable(failed.reason);
       throw error;
     }
+    this.stats.appendedMessages += all.length;
+    for (const message of all) this.stats.appendedBytes += message.value!.length;
   }
 
   /** The client keeps retrying while no broker answers; the deadline turns that into a refusal. */

@@ -13,6 +13,8 @@ export interface KafkaBuffer {
   /** A member of the consumer group (`consumer.groupId` unless given); one per worker. */
   consumer(options?: { groupId?: string; signals?: readonly Signal[] }): KafkaConsumer;
   deadLetters: KafkaDeadLetters;
+  /** The consumers made by `consumer()` and not closed (for metrics). */
+  consumers(): KafkaConsumer[];
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export function openKafkaBuffer(
       return consumer;
     },
     deadLetters: new KafkaDeadLetters(config, producer),
+    consumers: () => [...consumers],
     async close() {
       await Promise.allSettled([...consumers].map((c) => c.close()));
       await producer.close();

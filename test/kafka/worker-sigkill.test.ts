@@ -90,5 +90,5 @@ describe('Kafka worker killed with SIGKILL', () => {
       await load.catch(() => {});
       await buffer.close();
     }
-  }, 300_000);
+  }, 120_000 + ROUNDS * 10_000);
 });

@@ -2,6 +2,7 @@ import { metrics } from '@opentelemetry/api';
 import type { BufferConsumer, BufferProducer, DeadLetterSink } from '@otelgate/pipelines/buffer/buffer.ts';
 import { registerEmbeddedLogMetrics } from '@otelgate/pipelines/buffer/embedded/metrics.ts';
 import { openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
+import { registerKafkaBufferMetrics } from '@otelgate/pipelines/buffer/kafka/metrics.ts';
 import { openKafkaBuffer } from '@otelgate/pipelines/buffer/kafka/open-kafka-buffer.ts';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -23,6 +24,11 @@ export interface OpenedBuffer {
 export async function openBuffer(config: GatewayConfig, logger: Logger): Promise<OpenedBuffer> {
   if (config.buffer.kafka) {
     const kafka = openKafkaBuffer(config.buffer.kafka, { logger });
+    const unregister = registerKafkaBufferMetrics(metrics.getMeter('otelgate'), {
+      producer: kafka.producer,
+      consumers: () => kafka.consumers(),
+      deadLetters: kafka.deadLetters,
+    });
     if (config.service.role !== 'process') {
       // Connect now so /readyz is true from the start; a broker that is down is not fatal:
       // appends are refused with 503 until the producer's probe finds it again.
@@ -36,7 +42,10 @@ export async function openBuffer(config: GatewayConfig, logger: Logger): Promise
       consumer: (group) => kafka.consumer({ groupId: group }),
       deadLetters: kafka.deadLetters,
       deadLetterStore: kafka.deadLetters,
-      close: () => kafka.close(),
+      async close() {
+        unregister();
+        await kafka.close();
+      },
     };
   }
   const log = await openEmbeddedLog(config.buffer.embedded, { logger });

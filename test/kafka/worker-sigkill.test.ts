@@ -33,62 +33,66 @@ function delivered(file: string): Set<string> {
 }
 
 describe('Kafka worker killed with SIGKILL', () => {
-  it(`delivers every acknowledged id at least once across ${ROUNDS} kills at random instants`, async () => {
-    const config = testKafkaConfig(brokers, {
-      autoCreateTopics: { enabled: true, partitions: 3, replicationFactor: 1 },
-      consumer: { instanceId: 'chaos-worker-1', maxBatchRecords: 20 },
-    });
-    const buffer = openKafkaBuffer(config, { logger });
-    const output = join(dir, 'delivered.txt');
-    const acked: string[] = [];
-    let producing = true;
-    const load = (async () => {
-      for (let i = 0; producing; i++) {
-        const ids = Array.from({ length: 20 }, (_, j) => `id-${i * 20 + j}`);
-        await buffer.producer.append(
-          'traces',
-          ids.map((id) => ({ key: Buffer.from(id), value: Buffer.from(id), headers: { id } })),
-        );
-        acked.push(...ids);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+  it(
+    `delivers every acknowledged id at least once across ${ROUNDS} kills at random instants`,
+    async () => {
+      const config = testKafkaConfig(brokers, {
+        autoCreateTopics: { enabled: true, partitions: 3, replicationFactor: 1 },
+        consumer: { instanceId: 'chaos-worker-1', maxBatchRecords: 20 },
+      });
+      const buffer = openKafkaBuffer(config, { logger });
+      const output = join(dir, 'delivered.txt');
+      const acked: string[] = [];
+      let producing = true;
+      const load = (async () => {
+        for (let i = 0; producing; i++) {
+          const ids = Array.from({ length: 20 }, (_, j) => `id-${i * 20 + j}`);
+          await buffer.producer.append(
+            'traces',
+            ids.map((id) => ({ key: Buffer.from(id), value: Buffer.from(id), headers: { id } })),
+          );
+          acked.push(...ids);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })();
 
-    const start = (): ChildProcess =>
-      spawn(process.execPath, [worker, JSON.stringify(config), output], { stdio: ['ignore', 'ignore', 'inherit'] });
-    try {
-      for (let round = 0; round < ROUNDS; round++) {
-        const before = delivered(output).size;
-        const child = start();
-        // Kill it once it is delivering, at a random instant after that.
-        await eventually(() => delivered(output).size > before, 60_000, 20);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      producing = false;
-      await load;
-      const last = start();
+      const start = (): ChildProcess =>
+        spawn(process.execPath, [worker, JSON.stringify(config), output], { stdio: ['ignore', 'ignore', 'inherit'] });
       try {
-        await eventually(
-          () => {
-            const seen = delivered(output);
-            return acked.every((id) => seen.has(id));
-          },
-          90_000,
-          200,
-        );
+        for (let round = 0; round < ROUNDS; round++) {
+          const before = delivered(output).size;
+          const child = start();
+          // Kill it once it is delivering, at a random instant after that.
+          await eventually(() => delivered(output).size > before, 60_000, 20);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        }
+        producing = false;
+        await load;
+        const last = start();
+        try {
+          await eventually(
+            () => {
+              const seen = delivered(output);
+              return acked.every((id) => seen.has(id));
+            },
+            90_000,
+            200,
+          );
+        } finally {
+          last.kill('SIGTERM');
+        }
+        const seen = delivered(output);
+        expect(acked.filter((id) => !seen.has(id))).toEqual([]);
+        expect(acked.length).toBeGreaterThan(ROUNDS * 20);
       } finally {
-        last.kill('SIGTERM');
+        producing = false;
+        await load.catch(() => {});
+        await buffer.close();
       }
-      const seen = delivered(output);
-      expect(acked.filter((id) => !seen.has(id))).toEqual([]);
-      expect(acked.length).toBeGreaterThan(ROUNDS * 20);
-    } finally {
-      producing = false;
-      await load.catch(() => {});
-      await buffer.close();
-    }
-  }, 120_000 + ROUNDS * 10_000);
+    },
+    120_000 + ROUNDS * 10_000,
+  );
 });

@@ -214,10 +214,12 @@ if (!quick) {
         case: `${reference.label}, ${transport}`,
         figures: {
           spans_per_s: Math.round(max.spansPerSecond),
-          cpu_s_per_million_spans: round((cpu / Math.max(1, max.spans)) * 1e6),
+          cpu_s_per_million_spans: max.spans > 0 ? round((cpu / max.spans) * 1e6) : 0,
           ack_p50_ms_at_max: round(max.ackP50Ms),
           ack_p99_ms_at_max: round(max.ackP99Ms),
           peak_rss_mib: round(peakRssBytes(target.pid) / 2 ** 20),
+          refused: max.refused,
+          failed: max.failed,
         },
       });
     }

@@ -1,0 +1,23 @@
+// Bundled to main.js by esbuild. Query parameters: endpoint (OTLP/HTTP base URL), api (the examples/api
+// base URL), key (optional API key).
+import { startWebTelemetry } from '@otelgate/web';
+
+const params = new URLSearchParams(location.search);
+const api = params.get('api') ?? 'http://127.0.0.1:3000';
+const telemetry = startWebTelemetry({
+  endpoint: params.get('endpoint') ?? 'http://127.0.0.1:4318',
+  serviceName: 'examples-web',
+  apiKey: params.get('key') ?? undefined,
+  propagateTo: [api],
+  metricIntervalMs: Number(params.get('metricIntervalMs') ?? 30_000),
+});
+(window as unknown as { otelgate: typeof telemetry }).otelgate = telemetry;
+
+const out = document.getElementById('out')!;
+document.getElementById('load')!.addEventListener('click', async () => {
+  const response = await fetch(`${api}/api/items/5`);
+  out.textContent = JSON.stringify(await response.json());
+});
+document.getElementById('fail')!.addEventListener('click', () => {
+  throw new Error('example page failed on purpose');
+});

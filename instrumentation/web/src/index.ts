@@ -1,0 +1,2 @@
+export type { WebTelemetryOptions } from './options.ts';
+export { startWebTelemetry, type WebTelemetry } from './start.ts';

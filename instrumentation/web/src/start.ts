@@ -1,0 +1,98 @@
+import { context, logs, metrics, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
+import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
+import { traceClicks } from './clicks.ts';
+import { captureErrors } from './errors.ts';
+import type { WebTelemetryOptions } from './options.ts';
+import { sessionId } from './session.ts';
+import { reportWebVitals } from './web-vitals.ts';
+
+export type WebTelemetry = { flush(): Promise<void>; sessionId: string };
+
+/** Starts tracing, metrics and logs for the page; call once, as early as possible. */
+export function startWebTelemetry(options: WebTelemetryOptions): WebTelemetry {
+  const session = sessionId();
+  const resource = resourceFromAttributes({
+    'service.name': options.serviceName,
+    ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+    'session.id': session,
+    'telemetry.sdk.language': 'webjs',
+    'user_agent.original': navigator.userAgent,
+  });
+  const base = options.endpoint.replace(/\/$/, '');
+  const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+
+  const tracerProvider = new TracerProvider({
+    resource,
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${base}/v1/traces`, headers }),
+        scheduledDelayMillis: 1000,
+      }),
+    ],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+  context.setGlobalContextManager(new StackContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, headers }),
+        exportIntervalMillis: options.metricIntervalMs ?? 30_000,
+      }),
+    ],
+  });
+  metrics.setGlobalMeterProvider(meterProvider);
+
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter: new OTLPLogExporter({ url: `${base}/v1/logs`, headers }),
+        scheduledDelayMillis: 1000,
+      }),
+    ],
+  });
+  logs.setGlobalLoggerProvider(loggerProvider);
+
+  registerInstrumentations({
+    instrumentations: [
+      new DocumentLoadInstrumentation(),
+      new FetchInstrumentation({
+        // The instrumentation compares strings for equality with the full URL; treat ours as origins/prefixes.
+        propagateTraceHeaderCorsUrls: (options.propagateTo ?? []).map((p) =>
+          typeof p === 'string' ? new RegExp(`^${escapeRegExp(p.replace(/\/$/, ''))}(/|\\?|$)`) : p,
+        ),
+        ignoreUrls: [new RegExp(`^${escapeRegExp(base)}/v1/`)],
+      }),
+    ],
+  });
+  traceClicks();
+  captureErrors();
+  reportWebVitals();
+
+  const flush = async () => {
+    await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush(), loggerProvider.forceFlush()]);
+  };
+  // The exporters send with fetch keepalive in the browser, so a flush at pagehide still arrives.
+  addEventListener('pagehide', () => void flush());
+  addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void flush();
+  });
+  return { flush, sessionId: session };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

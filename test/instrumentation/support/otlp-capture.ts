@@ -1,56 +1,45 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { readFileExport } from '../../support/file-output.ts';
+import { type GatewayProcess, startGatewayProcess } from '../../support/gateway-process.ts';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
+// biome-ignore lint/suspicious/noExplicitAny: OTLP/JSON as the file exporter wrote it
 type Json = Record<string, any>;
 
+const ENVELOPES: Record<Signal, string> = { traces: 'resourceSpans', metrics: 'resourceMetrics', logs: 'resourceLogs' };
+
 /**
- * A stand-in OTLP/HTTP receiver for the instrumentation tests: accepts OTLP/JSON on /v1/{signal},
- * answers CORS like the gateway does for allowed origins, and keeps every request body.
+ * The real gateway as the instrumentation tests' OTLP endpoint: `otelgate start` with the file
+ * exporter, no processors (these tests check what the packages send, not the enrichment), and
+ * CORS open to the origins a test names. `requests` reads back what the gateway delivered.
  */
 export class OtlpCapture {
-  readonly requests: Record<Signal, Json[]> = { traces: [], metrics: [], logs: [] };
-  readonly origins = new Set<string>();
-  private server: Server | undefined;
+  private gateway: GatewayProcess | undefined;
   url = '';
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const origin = req.headers.origin;
-      if (origin) {
-        this.origins.add(origin);
-        res.setHeader('access-control-allow-origin', origin);
-        res.setHeader('vary', 'Origin');
-        res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? 'content-type');
-        res.setHeader('access-control-allow-methods', 'POST');
-      }
-      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-      const signal = /^\/v1\/(traces|metrics|logs)$/.exec(req.url ?? '')?.[1] as Signal | undefined;
-      if (req.method !== 'POST' || !signal) return void res.writeHead(404).end();
-      readBody(req).then(
-        (body) => {
-          if (!/json/.test(req.headers['content-type'] ?? '')) return void res.writeHead(415).end();
-          this.requests[signal].push(JSON.parse(body.toString('utf8')));
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        },
-        () => res.writeHead(400).end(),
-      );
+  async start(options: { corsOrigins?: string[] } = {}): Promise<this> {
+    const pipeline = { processors: [], exporters: ['file'] };
+    this.gateway = await startGatewayProcess({
+      config: {
+        receivers: { otlp: { http: { cors: { allowedOrigins: options.corsOrigins ?? [] } } } },
+        pipelines: { traces: pipeline, metrics: pipeline, logs: pipeline },
+      },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = this.gateway.httpUrl;
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  /** Every export request the gateway delivered so far, by signal, as OTLP/JSON. */
+  get requests(): Record<Signal, Json[]> {
+    const all = this.gateway ? readFileExport(`${this.gateway.dir}/out.ndjson`) : [];
+    const bySignal = { traces: [], metrics: [], logs: [] } as Record<Signal, Json[]>;
+    for (const request of all) {
+      for (const signal of Object.keys(ENVELOPES) as Signal[])
+        if (ENVELOPES[signal] in request) bySignal[signal].push(request);
+    }
+    return bySignal;
   }
-}
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+  async stop(): Promise<void> {
+    await this.gateway?.kill('SIGTERM');
+  }
 }

@@ -20,7 +20,7 @@ const queue = new Queue(process.env.QUEUE_NAME ?? 'emails', {
 const allowedOrigins = (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean);
 
 const app = createApp({ pool, redis, queue, logger, allowedOrigins });
-const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
+const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, 'examples/api listening');
   // One line a supervising test can wait for.

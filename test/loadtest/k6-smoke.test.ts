@@ -15,7 +15,9 @@ beforeAll(async () => {
   execFileSync(process.execPath, [`${k6Dir}build-payloads.ts`]);
   // No processors: this checks k6 and the receivers, and the file exporter must keep up on a busy CI machine.
   const pipeline = { processors: [], exporters: ['file'] };
-  gateway = await startGatewayProcess({ config: { pipelines: { traces: pipeline, metrics: pipeline, logs: pipeline } } });
+  gateway = await startGatewayProcess({
+    config: { pipelines: { traces: pipeline, metrics: pipeline, logs: pipeline } },
+  });
 }, 900_000);
 
 afterAll(async () => {

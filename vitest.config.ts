@@ -14,6 +14,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    // One test file at a time: most suites start gateways, brokers and browsers of their own, and
+    // on two cores parallel files starve each other into timeouts (the whole run stays ~10 min).
+    fileParallelism: false,
+    maxWorkers: 1,
   },
 });

@@ -114,7 +114,9 @@ try {
     if (missing === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const endToEndSeconds = (Math.max(...seen.values(), started) - started) / 1000;
+  let lastSeen = started;
+  for (const at of seen.values()) if (at > lastSeen) lastSeen = at;
+  const endToEndSeconds = (lastSeen - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
 
   const e2e: number[] = [];

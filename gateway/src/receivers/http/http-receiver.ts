@@ -96,12 +96,10 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
       const failure = asOtelgateError(error);
       outcome.outcome = failure.kind;
       options.metrics.refusedRequests.add(1, { signal: signal ?? 'unknown', transport: 'http', reason: failure.kind });
-      if (failure.kind === 'internal') logger.error({ err: error, path }, 'OTLP/HTTP request failed');
-      else
-        logger.debug(
-          { requestId: randomUUID(), path, kind: failure.kind, reason: failure.message },
-          'OTLP/HTTP request refused',
-        );
+      // Request-scoped lines carry the client's X-Request-Id, or one of our own.
+      const requestId = headerString(request.headers['x-request-id']) ?? randomUUID();
+      if (failure.kind === 'internal') logger.error({ err: error, requestId, path }, 'OTLP/HTTP request failed');
+      else logger.debug({ requestId, path, kind: failure.kind, reason: failure.message }, 'OTLP/HTTP request refused');
       // An unread body must be drained or the connection closed, or the socket stalls.
       if (!request.complete) response.setHeader('connection', 'close');
       sendError(response, failure, json);

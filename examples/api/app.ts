@@ -5,11 +5,20 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { Logger as WinstonLogger } from 'winston';
 
-export type ApiDeps = { pool: Pool; redis: Redis; queue: Queue; logger: Logger; allowedOrigins: string[] };
+export type ApiDeps = {
+  pool: Pool;
+  redis: Redis;
+  queue: Queue;
+  logger: Logger;
+  /** A second logger, to show winston records exported too (as an audit trail here). */
+  audit: WinstonLogger;
+  allowedOrigins: string[];
+};
 
 /** The example API: one route per thing the instrumentation should show. */
-export function createApp({ pool, redis, queue, logger, allowedOrigins }: ApiDeps): express.Express {
+export function createApp({ pool, redis, queue, logger, audit, allowedOrigins }: ApiDeps): express.Express {
   const app = express();
   app.use(express.json());
   app.use(cors(allowedOrigins));
@@ -21,6 +30,7 @@ export function createApp({ pool, redis, queue, logger, allowedOrigins }: ApiDep
     const { rows } = await pool.query('SELECT $1::int AS id, md5($1::text) AS name, now() AS served_at', [id]);
     await redis.set(`item:${id}`, JSON.stringify(rows[0]), 'EX', 60);
     logger.info({ itemId: id, cached: cached !== null }, 'item served');
+    audit.info('item read', { itemId: id });
     res.json({ ...rows[0], cached: cached !== null });
   });
 

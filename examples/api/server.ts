@@ -5,10 +5,16 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { OtelgateWinstonTransport } from '@otelgate/node/winston';
 import { pino } from 'pino';
+import winston from 'winston';
 import { createApp } from './app.ts';
 
 const logger = pino({ name: 'examples-api' });
+const audit = winston.createLogger({
+  defaultMeta: { logger: 'audit' },
+  transports: [new winston.transports.Console(), new OtelgateWinstonTransport()],
+});
 const pool = new pg.Pool({
   connectionString: process.env.PG_URL ?? 'postgres://otelgate:otelgate@127.0.0.1:15432/otelgate',
 });
@@ -19,7 +25,7 @@ const queue = new Queue(process.env.QUEUE_NAME ?? 'emails', {
 });
 const allowedOrigins = (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean);
 
-const app = createApp({ pool, redis, queue, logger, allowedOrigins });
+const app = createApp({ pool, redis, queue, logger, audit, allowedOrigins });
 const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, 'examples/api listening');

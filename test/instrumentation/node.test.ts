@@ -93,6 +93,24 @@ describe('@otelgate/node on examples/api', () => {
     expect(api.output.join('')).toContain(`"trace_id":"${log.traceId}"`);
   });
 
+  it('exports winston records through OtelgateWinstonTransport with the request trace id', async () => {
+    await fetch(`${base}/api/items/11`);
+    const log = await eventually(
+      () =>
+        flattenLogs(capture.requests.logs).find(
+          (l) => l.body === 'item read' && l.attributes.itemId === 11 && l.attributes['log.source'] === 'winston',
+        ),
+      'winston "item read" log for item 11',
+    );
+    expect(log.severityText).toBe('INFO');
+    expect(log.attributes.logger).toBe('audit');
+    expect(log.resource['service.name']).toBe(service);
+    expect(log.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const server = spans().find((s) => s.kind === 2 && s.traceId === log.traceId);
+    expect(server?.attributes['http.route']).toBe('/api/items/:id');
+    expect(spans().some((s) => s.spanId === log.spanId && s.traceId === log.traceId)).toBe(true);
+  });
+
   it('records a thrown route error on the server span with its stack trace', async () => {
     const response = await fetch(`${base}/api/boom`);
     expect(response.status).toBe(500);

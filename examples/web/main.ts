@@ -21,3 +21,16 @@ document.getElementById('load')!.addEventListener('click', async () => {
 document.getElementById('fail')!.addEventListener('click', () => {
   throw new Error('example page failed on purpose');
 });
+document.getElementById('xhr')!.addEventListener('click', () => {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', `${api}/api/items/6`);
+  xhr.addEventListener('load', () => {
+    out.textContent = xhr.responseText;
+  });
+  xhr.send();
+});
+// A single-page route change: the URL changes without a page load.
+document.getElementById('route')!.addEventListener('click', () => {
+  history.pushState({ item: 9 }, '', '#/items/9');
+  out.textContent = 'route /items/9';
+});

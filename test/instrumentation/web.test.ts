@@ -136,4 +136,45 @@ describe('@otelgate/web on examples/web in headless Chromium', () => {
     expect(vitals.size).toBeGreaterThanOrEqual(2);
     await page.close();
   });
+  it('traces XHR (continuing the trace in the backend) and single-page route changes', async () => {
+    const page = await browser.newPage();
+    await page.goto(pageUrl);
+    await page.click('#xhr');
+    await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('"id":6'));
+    await page.click('#route');
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => !location.hash);
+    await page.evaluate(() => (window as unknown as { otelgate: { flush(): Promise<void> } }).otelgate.flush());
+
+    const spans = () => flattenSpans(capture.requests.traces);
+    const xhrSpan = await eventually(
+      () =>
+        spans().find(
+          (s) =>
+            s.scope === '@otelgate/web/xhr' &&
+            s.kind === 3 &&
+            String(s.attributes['url.full']).includes('/api/items/6'),
+        ),
+      'browser XHR span',
+    );
+    expect(xhrSpan.attributes['http.response.status_code']).toBe(200);
+    const server = await eventually(
+      () =>
+        spans().find(
+          (s) => s.kind === 2 && s.traceId === xhrSpan.traceId && s.resource['service.name'] === 'examples-api',
+        ),
+      'backend server span in the XHR trace',
+    );
+    expect(server.parentSpanId).toBe(xhrSpan.spanId);
+
+    const routes = await eventually(() => {
+      const found = spans().filter((s) => s.name === 'route change' && s.resource['service.name'] === 'examples-web');
+      return found.length >= 2 ? found : undefined;
+    }, 'route change spans for pushState and popstate');
+    const pushed = routes.find((s) => s.attributes['route.trigger'] === 'pushState');
+    expect(String(pushed?.attributes['url.full'])).toMatch(/#\/items\/9$/);
+    const popped = routes.find((s) => s.attributes['route.trigger'] === 'popstate');
+    expect(String(popped?.attributes['url.previous'])).toMatch(/#\/items\/9$/);
+    await page.close();
+  });
 });

@@ -14,7 +14,9 @@ import { traceClicks } from './clicks.ts';
 import { captureErrors } from './errors.ts';
 import type { WebTelemetryOptions } from './options.ts';
 import { sessionId } from './session.ts';
+import { traceRouteChanges } from './route-changes.ts';
 import { reportWebVitals } from './web-vitals.ts';
+import { traceXhr } from './xhr.ts';
 
 export type WebTelemetry = { flush(): Promise<void>; sessionId: string };
 
@@ -66,18 +68,22 @@ export function startWebTelemetry(options: WebTelemetryOptions): WebTelemetry {
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
+  // The fetch instrumentation compares strings for equality with the full URL; treat ours as origins/prefixes.
+  const propagateTo = (options.propagateTo ?? []).map((p) =>
+    typeof p === 'string' ? new RegExp(`^${escapeRegExp(p.replace(/\/$/, ''))}(/|\\?|$)`) : p,
+  );
+  const exportUrls = new RegExp(`^${escapeRegExp(base)}/v1/`);
   registerInstrumentations({
     instrumentations: [
       new DocumentLoadInstrumentation(),
-      new FetchInstrumentation({
-        // The instrumentation compares strings for equality with the full URL; treat ours as origins/prefixes.
-        propagateTraceHeaderCorsUrls: (options.propagateTo ?? []).map((p) =>
-          typeof p === 'string' ? new RegExp(`^${escapeRegExp(p.replace(/\/$/, ''))}(/|\\?|$)`) : p,
-        ),
-        ignoreUrls: [new RegExp(`^${escapeRegExp(base)}/v1/`)],
-      }),
+      new FetchInstrumentation({ propagateTraceHeaderCorsUrls: propagateTo, ignoreUrls: [exportUrls] }),
     ],
   });
+  traceXhr(
+    (url) => propagateTo.some((p) => p.test(url)),
+    (url) => exportUrls.test(url),
+  );
+  traceRouteChanges();
   traceClicks();
   captureErrors();
   reportWebVitals();

@@ -138,9 +138,27 @@ describe('@otelgate/web on examples/web in headless Chromium', () => {
   });
   it('traces XHR (continuing the trace in the backend) and single-page route changes', async () => {
     const page = await browser.newPage();
+    const sent: { url: string; traceparent?: string }[] = [];
+    page.on('request', (request) => sent.push({ url: request.url(), traceparent: request.headers().traceparent }));
     await page.goto(pageUrl);
     await page.click('#xhr');
     await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('"id":6'));
+    // The page's own origin is not in propagateTo: an XHR there must go without trace context.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('GET', '/not-propagated');
+          xhr.addEventListener('loadend', () => resolve());
+          xhr.send();
+        }),
+    );
+    expect(sent.find((r) => r.url.includes('/api/items/6'))?.traceparent).toMatch(
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/,
+    );
+    const local = sent.find((r) => r.url.endsWith('/not-propagated'));
+    expect(local).toBeDefined();
+    expect(local?.traceparent).toBeUndefined();
     await page.click('#route');
     await page.evaluate(() => history.back());
     await page.waitForFunction(() => !location.hash);

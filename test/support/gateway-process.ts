@@ -43,7 +43,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
       otlp: { grpc: { endpoint: `127.0.0.1:${ports.grpc}` }, http: { endpoint: `127.0.0.1:${ports.http}` } },
     },
     buffer: { embedded: { dir: join(dir, 'buffer') } },
-    exporters: { file: { path: join(dir, 'out.ndjson') } },
+    // Never rotated: tests read back one file, and rotation would hide what moved out of it.
+    exporters: { file: { path: join(dir, 'out.ndjson'), rotation: { maxMegabytes: 0 } } },
     pipelines: { traces: { exporters: ['file'] }, metrics: { exporters: ['file'] }, logs: { exporters: ['file'] } },
     admin: { endpoint: `127.0.0.1:${ports.admin}` },
     service: { shutdownGracePeriodSeconds: 10 },

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startGatewayProcess } from '../../test/support/gateway-process.ts';
-import { runLoad } from './run-load.ts';
+import { runLoad } from '../bench/run-load.ts';
 
 interface ProfileNode {
   id: number;

@@ -4,45 +4,19 @@
 // embedded log, so the RSS per queued span should be about zero. Drain: a gateway in role
 // `process` on the same data dir empties the backlog into the file exporter; its RSS is read at
 // start (whole backlog queued) and at peak, with the drain rate.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { peakRssBytes, rssBytes } from '../proc-sampler.ts';
+import { runLoad } from '../run-load.ts';
 
 const quick = process.argv.includes('--quick');
 const FILL_SECONDS = quick ? 5 : 25;
 const SPANS_PER_REQUEST = 100;
 const SETTLE_MS = 3_000;
 const DRAIN_TIMEOUT_MS = quick ? 60_000 : 300_000;
-const generator = fileURLToPath(new URL('../load-generator.ts', import.meta.url));
 const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface LoadSummary {
-  spans: number;
-  requests: number;
-  spansPerSecond: number;
-  refused: number;
-  failed: number;
-}
-
-function runLoad(options: Record<string, unknown>): Promise<LoadSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [generator, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
-        : reject(new Error(`load generator exited ${code}`)),
-    );
-  });
-}
 
 const big = { maxBytes: 32 * 1024 ** 3, retention: { maxBytes: 32 * 1024 ** 3 } };
 const common = {

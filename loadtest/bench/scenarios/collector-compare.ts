@@ -14,7 +14,7 @@ import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { type CollectorAckMode, type CollectorSink, ingestToKafkaConfig } from '../../collector/collector-config.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
 import { createTopic } from '../../collector/create-topic.ts';
-import { runLoad } from '../../collector/run-load.ts';
+import { runLoad } from '../run-load.ts';
 import { runTelemetrygen } from '../../collector/run-telemetrygen.ts';
 import { cpuSeconds, peakRssBytes } from '../proc-sampler.ts';
 

@@ -1,40 +1,13 @@
 // Ingest on the embedded log: OTLP/HTTP protobuf and gRPC at 100 and 512 spans per request.
 // Figures: max spans/s, gateway CPU-seconds per million spans, ack p50/p99 at half the max rate,
 // peak RSS, and RSS at 10k spans/s. Load comes from a separate process (load-generator.ts).
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { cpuSeconds, peakRssBytes, rssBytes } from '../proc-sampler.ts';
+import { runLoad } from '../run-load.ts';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 3 : 15;
-const generator = fileURLToPath(new URL('../load-generator.ts', import.meta.url));
-
-interface LoadSummary {
-  spans: number;
-  spansPerSecond: number;
-  ackP50Ms: number;
-  ackP99Ms: number;
-  refused: number;
-  failed: number;
-}
-
-function runLoad(options: Record<string, unknown>): Promise<LoadSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [generator, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
-        : reject(new Error(`load generator exited ${code}`)),
-    );
-  });
-}
 
 // Each phase gets a fresh gateway and data dir: a long max-rate run leaves gigabytes on disk
 // (nothing consumes in the ingest role) and a warm heap that would skew the next phase.

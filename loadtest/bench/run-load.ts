@@ -1,10 +1,12 @@
-// Runs loadtest/bench/load-generator.ts in its own process and returns its summary line.
+// Runs load-generator.ts in its own process (so figures measure the server, not the client)
+// and returns its summary line. Every bench scenario drives load through this.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const GENERATOR = fileURLToPath(new URL('../bench/load-generator.ts', import.meta.url));
+const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
 
 export interface LoadSummary {
+  requests: number;
   spans: number;
   spansPerSecond: number;
   ackP50Ms: number;

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { asOtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { encodeExportResponse } from '@otelgate/pipelines/otlp/response.ts';
 import type { Logger } from 'pino';
 import type { TenantResolver } from '../../auth/api-keys.ts';
 import { parseEndpoint } from '../../config/endpoint.ts';
@@ -18,7 +19,6 @@ const SERVICES: Record<Signal, string> = {
 
 // Pass-through (de)serializers: ingest scans the bytes itself and never builds message objects.
 const passThrough = (bytes: Buffer) => bytes;
-const EMPTY_RESPONSE = Buffer.alloc(0);
 
 export interface GrpcReceiverOptions {
   config: GrpcReceiverConfig;
@@ -98,7 +98,8 @@ function exportHandler(signal: Signal, options: GrpcReceiverOptions): grpc.handl
         .then(() => {
           release?.();
           finish('accepted');
-          callback(null, EMPTY_RESPONSE);
+          const reply = encodeExportResponse(signal);
+          callback(null, Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength));
         }, fail);
     } catch (error) {
       fail(error);

@@ -1,14 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { encodeExportResponse, exportResponseJson } from '@otelgate/pipelines/otlp/response.ts';
 import { encodeRpcStatus } from '../rpc-status.ts';
 
-const EMPTY = Buffer.alloc(0);
-
-/** A full success: an empty Export*ServiceResponse (no partial_success) in the request's encoding. */
-export function sendSuccess(response: ServerResponse, _signal: Signal, json: boolean): void {
-  if (json) response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(EMPTY);
+/** A full success: the Export*ServiceResponse (no partial_success: ingest takes a request whole) in the request's encoding. */
+export function sendSuccess(response: ServerResponse, signal: Signal, json: boolean): void {
+  if (json) response.writeHead(200, { 'content-type': 'application/json' }).end(exportResponseJson(signal));
+  else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(encodeExportResponse(signal));
 }
 
 /** OTLP/HTTP failures carry a google.rpc.Status (code, message) in the request's encoding, as the OTLP spec asks. */

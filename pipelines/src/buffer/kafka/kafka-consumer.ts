@@ -1,6 +1,8 @@
 // The process side of the Kafka buffer: one member of a consumer group (cooperative-sticky).
 // Records are queued per partition and handed over one batch per partition at a time, in order.
-// A partition's offset is committed only after the handler resolved for its batch; a rejected
+// A partition's offset is committed only after the handler resolved for its batch (straight
+// through the consumer client: a message's own commit() waits on the stream it came from, and
+// never settles once that stream was replaced after a broker outage); a rejected
 // batch stays queued and is handed over again after a backoff (the partition is paused, the
 // others keep moving). A partition revoked by a rebalance is dropped: its in-flight batch is not
 // committed, and its new owner starts from the last commit (duplicates, never loss).
@@ -10,6 +12,7 @@ import { SIGNALS, type Signal } from '../../model/common.ts';
 import type { BatchHandler, BufferConsumer, BufferRecord, ConsumedBatch, PartitionLag } from '../buffer.ts';
 import { clientOptions } from './client-options.ts';
 import type { KafkaBufferConfig } from './config.ts';
+import { withDeadline } from './deadline.ts';
 import { partitionLags } from './lag.ts';
 import { Watchdog } from './watchdog.ts';
 
@@ -26,6 +29,9 @@ interface PartitionState {
   inFlight: boolean;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
+  /** The offset whose commit failed; retried while the partition is idle, or superseded by the next batch's. */
+  uncommitted: { offset: bigint; leaderEpoch: number } | undefined;
+  commitRetryTimer: NodeJS.Timeout | undefined;
   /** A hand-over is scheduled for the next turn of the event loop. */
   scheduled: boolean;
   revoked: boolean;
@@ -48,6 +54,7 @@ export interface KafkaConsumerStats {
 }
 
 const REOPEN_DELAY_MS = 1_000;
+const COMMIT_RETRY_MS = 1_000;
 
 export class KafkaConsumer implements BufferConsumer {
   readonly #config: KafkaBufferConfig;
@@ -124,7 +131,10 @@ export class KafkaConsumer implements BufferConsumer {
     this.#watchdog?.stop();
     clearTimeout(this.#reopenTimer);
     this.#stream?.pause();
-    for (const state of this.#states.values()) clearTimeout(state.retryTimer);
+    for (const state of this.#states.values()) {
+      clearTimeout(state.retryTimer);
+      clearTimeout(state.commitRetryTimer);
+    }
     await Promise.allSettled([...this.#inFlight]);
     await this.#closeStream();
     this.#handler = undefined;
@@ -133,7 +143,7 @@ export class KafkaConsumer implements BufferConsumer {
   async #openStream(): Promise<void> {
     if (this.#stopping) return;
     try {
-      const stream = await this.#consumer.consume({
+      const consuming = this.#consumer.consume({
         topics: this.#topics,
         mode: 'committed',
         fallbackMode: this.#config.consumer.startFrom,
@@ -144,11 +154,23 @@ export class KafkaConsumer implements BufferConsumer {
         rebalanceTimeout: this.#config.consumer.rebalanceTimeoutMs,
         protocols: [{ name: 'cooperative-sticky', version: 1 }],
       });
+      const { rebalanceTimeoutMs, sessionTimeoutMs } = this.#config.consumer;
+      const stream = await withDeadline(consuming, rebalanceTimeoutMs + sessionTimeoutMs, 'joining the group').catch(
+        (error) => {
+          // A join that completes after the deadline must not leave an untracked stream behind.
+          consuming.then(
+            (late) => late.close().catch(() => {}),
+            () => {},
+          );
+          throw error;
+        },
+      );
       if (this.#stopping) {
         await stream.close();
         return;
       }
       this.#stream = stream;
+      this.#logger.info({ assignments: this.#consumer.assignments }, 'consuming');
       stream.on('data', (message) => this.#onMessage(message));
       const reopen = () => {
         if (this.#stream !== stream) return;
@@ -203,6 +225,8 @@ export class KafkaConsumer implements BufferConsumer {
         inFlight: false,
         failures: 0,
         retryTimer: undefined,
+        uncommitted: undefined,
+        commitRetryTimer: undefined,
         scheduled: false,
         revoked: false,
       };
@@ -290,13 +314,51 @@ export class KafkaConsumer implements BufferConsumer {
       this.#revoke(state);
       return;
     }
+    const last = messages[messages.length - 1];
+    await this.#commit(state, last.offset + 1n, last.leaderEpoch);
+  }
+
+  /**
+   * Commits `offset` (the next one to read) for the partition. A failed commit is not fatal: the
+   * records are delivered, the next batch's commit covers them, and while the partition is idle
+   * the commit is retried; if this worker dies first they come again (duplicates, never loss).
+   */
+  async #commit(state: PartitionState, offset: bigint, leaderEpoch: number): Promise<void> {
+    clearTimeout(state.commitRetryTimer);
+    state.commitRetryTimer = undefined;
+    const commit = this.#consumer.commit({
+      offsets: [{ topic: state.topic, partition: state.partition, offset, leaderEpoch }],
+    });
     try {
-      await messages[messages.length - 1].commit();
+      await withDeadline(commit, this.#config.requestTimeoutMs * 2, 'offset commit');
       this.#stats.batchesCommitted++;
+      if (state.uncommitted && state.uncommitted.offset <= offset) state.uncommitted = undefined;
     } catch (error) {
-      // Delivered but not committed: the records come again after the rebalance (duplicates).
-      this.#logger.warn({ err: error, topic: state.topic, partition: state.partition }, 'offset commit failed');
+      commit.catch(() => {});
+      this.#logger.warn(
+        { err: error, topic: state.topic, partition: state.partition, offset: offset.toString() },
+        'offset commit failed; retrying while the partition is idle',
+      );
+      state.uncommitted = { offset, leaderEpoch };
+      if (!this.#stopping && !state.revoked) {
+        state.commitRetryTimer = setTimeout(() => this.#retryCommit(state), COMMIT_RETRY_MS);
+      }
     }
+  }
+
+  /** Runs as the partition's in-flight work, so it never races a batch's own commit. */
+  #retryCommit(state: PartitionState): void {
+    state.commitRetryTimer = undefined;
+    const pending = state.uncommitted;
+    if (!pending || state.revoked || this.#stopping) return;
+    if (state.inFlight) return; // the batch in flight commits a later offset, or retries this one
+    state.inFlight = true;
+    const retry = this.#commit(state, pending.offset, pending.leaderEpoch).finally(() => {
+      state.inFlight = false;
+      this.#inFlight.delete(retry);
+      this.#drive(state);
+    });
+    this.#inFlight.add(retry);
   }
 
   #release(bytes: number): void {
@@ -311,6 +373,8 @@ export class KafkaConsumer implements BufferConsumer {
     state.revoked = true;
     clearTimeout(state.retryTimer);
     state.retryTimer = undefined;
+    clearTimeout(state.commitRetryTimer);
+    state.commitRetryTimer = undefined;
     this.#release(state.bytes);
     state.bytes = 0;
     state.queue = [];
@@ -343,7 +407,11 @@ export class KafkaConsumer implements BufferConsumer {
     for (const state of this.#states.values()) if (state.retryTimer) return;
     let waiting: bigint;
     try {
-      const lags = await partitionLags(this.#consumer, this.#topics, this.#signalOf);
+      const lags = await withDeadline(
+        partitionLags(this.#consumer, this.#topics, this.#signalOf),
+        this.#config.requestTimeoutMs * 2,
+        'reading consumer lag',
+      );
       const owned = this.#consumer.assignments;
       waiting = 0n;
       for (const lag of lags) {
@@ -370,8 +438,9 @@ export class KafkaConsumer implements BufferConsumer {
     this.#reopenTimer = undefined;
     for (const state of [...this.#states.values()]) this.#revoke(state);
     this.#consumer = this.#createClient();
-    await stream?.close().catch(() => {});
-    await old.close(true).catch(() => {});
+    const closeTimeoutMs = this.#config.requestTimeoutMs * 2;
+    await withDeadline(Promise.resolve(stream?.close()), closeTimeoutMs, 'closing the stream').catch(() => {});
+    await withDeadline(old.close(true), closeTimeoutMs, 'closing the client').catch(() => {});
     void this.#openStream();
   }
 

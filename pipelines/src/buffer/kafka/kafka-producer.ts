@@ -16,6 +16,7 @@ import type { BufferEntry, BufferProducer } from '../buffer.ts';
 import { clientOptions } from './client-options.ts';
 import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
+import { withDeadline } from './deadline.ts';
 import { kafkaError } from './kafka-error.ts';
 import { ensureTopics, topicFor } from './topics.ts';
 
@@ -142,14 +143,7 @@ export class KafkaProducer implements BufferProducer {
 
   /** The client keeps retrying while no broker answers; the deadline turns that into a refusal. */
   #withDeadline<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no acknowledgement within ${this.#config.deliveryTimeoutMs} ms`)),
-        this.#config.deliveryTimeoutMs,
-      );
-    });
-    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+    return withDeadline(work, this.#config.deliveryTimeoutMs, 'Kafka acknowledgement');
   }
 
   /** One message per entry, or several when the entry is over the message limit. */

@@ -76,6 +76,17 @@ export const kafkaBufferConfigSchema = z
         probeIntervalMs: z.number().int().min(50).default(1_000),
         /** `Retry-After` given to clients while the broker is unreachable. */
         retryAfterSeconds: z.number().int().min(1).default(5),
+        /**
+         * Sends per topic under way at once; appends arriving meanwhile wait and go out together
+         * in the next send (group commit: fewer, larger produce requests under load).
+         */
+        maxInFlightSends: z.number().int().min(1).max(32).default(3),
+        /** Most bytes of appends grouped into one send (it is split into requests under `maxMessageBytes`). */
+        maxBatchBytes: z
+          .number()
+          .int()
+          .min(16 * 1024)
+          .default(8 * MiB),
       })
       .prefault({}),
     consumer: z

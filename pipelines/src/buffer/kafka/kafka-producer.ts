@@ -1,5 +1,5 @@
 // The ingest side of the Kafka buffer: one idempotent producer with acks=all. An append resolves
-// only once the broker acknowledged every entry. While the broker is unreachable appends are
+// only once the broker acknowledged every entry; concurrent appends share sends (produce-batcher.ts). While the broker is unreachable appends are
 // refused at once as `unavailable` and a probe checks every `probeIntervalMs` whether it is back.
 import {
   compatibilityPartitioner,
@@ -18,6 +18,7 @@ import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { withDeadline } from './deadline.ts';
 import { kafkaError } from './kafka-error.ts';
+import { ProduceBatcher } from './produce-batcher.ts';
 import { ensureTopics, topicFor } from './topics.ts';
 
 type Message = MessageToProduce<Buffer, Buffer, string, string>;
@@ -43,6 +44,7 @@ export class KafkaProducer implements BufferProducer {
   #closed = false;
   #ready: Promise<void> | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
+  readonly #batchers = new Map<string, ProduceBatcher<Message>>();
 
   constructor(config: KafkaBufferConfig, logger: Logger) {
     this.#config = config;
@@ -110,26 +112,48 @@ export class KafkaProducer implements BufferProducer {
         retryAfterSeconds: this.#config.producer.retryAfterSeconds,
       });
     }
-    let all: Message[] = [];
-    for (const entry of entries) for (const message of this.#messages(topic, signal, entry)) all.push(message);
+    const messages: Message[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      for (const message of this.#messages(topic, signal, entry)) {
+        messages.push(message);
+        bytes += message.value!.length;
+      }
+    }
+    await this.#batcherFor(topic).add(messages, bytes);
+  }
+
+  #batcherFor(topic: string): ProduceBatcher<Message> {
+    let batcher = this.#batchers.get(topic);
+    if (!batcher) {
+      const { maxInFlightSends, maxBatchBytes } = this.#config.producer;
+      batcher = new ProduceBatcher((messages) => this.#produce(topic, messages), maxInFlightSends, maxBatchBytes);
+      this.#batchers.set(topic, batcher);
+    }
+    return batcher;
+  }
+
+  /** Produces the messages of one group of appends; resolves when the broker acknowledged all. */
+  async #produce(topic: string, messages: Message[]): Promise<void> {
+    let all = messages;
     const partitions = this.#producer.currentMetadata?.topics.get(topic)?.partitionsCount;
     if (partitions) all = coalesceByPartition(all, partitions, this.#config.maxMessageBytes - 4 * RECORD_OVERHEAD);
     const sends: Promise<unknown>[] = [];
-    let messages: Message[] = [];
+    let chunk: Message[] = [];
     let bytes = 0;
     for (const message of all) {
       // One send becomes one record batch per partition, and the broker's limit applies to a
       // whole batch: keep each send under the limit before compression.
       const size = message.value!.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
-      if (messages.length > 0 && bytes + size > this.#config.maxMessageBytes) {
-        sends.push(this.#producer.send({ messages }));
-        messages = [];
+      if (chunk.length > 0 && bytes + size > this.#config.maxMessageBytes) {
+        sends.push(this.#producer.send({ messages: chunk }));
+        chunk = [];
         bytes = 0;
       }
-      messages.push(message);
+      chunk.push(message);
       bytes += size;
     }
-    sends.push(this.#producer.send({ messages }));
+    sends.push(this.#producer.send({ messages: chunk }));
     const results = await Promise.allSettled(sends.map((send) => this.#withDeadline(send)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {

@@ -6,7 +6,13 @@ import {
 } from '@otelgate/pipelines/buffer/buffer.ts';
 import { asOtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
-import { groupTracesByTraceId, jsonToProto, scanExportRequest } from '@otelgate/pipelines/otlp/index.ts';
+import {
+  groupTracesByPartition,
+  groupTracesByTraceId,
+  jsonToProto,
+  type ScanResult,
+  scanExportRequest,
+} from '@otelgate/pipelines/otlp/index.ts';
 import type { Logger } from 'pino';
 import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
 
@@ -48,6 +54,18 @@ export class IngestService {
     this.#options = options;
   }
 
+  /**
+   * All spans of a trace go under one key. When the buffer tells its partitions, the request is
+   * split per partition (a few entries); before that, per trace id (one entry per trace).
+   */
+  #traceEntries(proto: Uint8Array, scan: ScanResult, headers: Record<string, string>): BufferEntry[] {
+    const partitionOf = this.#options.producer.partitionerFor?.('traces');
+    const groups = partitionOf
+      ? groupTracesByPartition(proto, partitionOf, scan)
+      : groupTracesByTraceId(proto, MAX_TRACE_GROUPS, scan);
+    return groups.map((group) => ({ key: group.key, value: group.bytes, headers }));
+  }
+
   async accept(request: IngestRequest): Promise<{ itemCount: number }> {
     const { signal, transport } = request;
     const { metrics } = this.#options;
@@ -64,11 +82,7 @@ export class IngestService {
       if (request.peerAddress) headers[BufferHeader.peerAddress] = request.peerAddress;
       const entries: BufferEntry[] =
         signal === 'traces' && this.#options.keyByTraceId && scan.resources.length > 0
-          ? groupTracesByTraceId(proto, MAX_TRACE_GROUPS, scan).map((group) => ({
-              key: group.key,
-              value: group.bytes,
-              headers,
-            }))
+          ? this.#traceEntries(proto, scan, headers)
           : [{ key: scan.key, value: proto, headers }];
       const started = performance.now();
       await this.#options.producer.append(signal, entries);

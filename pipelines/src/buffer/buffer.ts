@@ -38,6 +38,11 @@ export interface BufferProducer {
   append(signal: Signal, entries: BufferEntry[]): Promise<void>;
   /** False while appends would fail (disk full, broker unreachable). Feeds /readyz. */
   isWritable(): boolean;
+  /**
+   * For a buffer that partitions by key (Kafka): the partition an entry with `key` goes to, so
+   * ingest can group a request's traces per partition instead of one entry per trace.
+   */
+  partitionerFor?(signal: Signal): ((key: Uint8Array) => number) | undefined;
   close(): Promise<void>;
 }
 

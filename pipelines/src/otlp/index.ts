@@ -12,4 +12,4 @@ export {
 } from './scan.ts';
 export { type JsonLimits, jsonToProto, parseOtlpJson, toOtlpJson } from './json.ts';
 export { encodeExportResponse, exportResponseJson, type PartialSuccess } from './response.ts';
-export { groupTracesByTraceId, sliceByResource, splitToFit, type TraceGroup } from './slice.ts';
+export { groupTracesByPartition, groupTracesByTraceId, sliceByResource, splitToFit, type TraceGroup } from './slice.ts';

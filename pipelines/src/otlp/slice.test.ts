@@ -9,7 +9,7 @@ import { encodeLogs, encodeMetrics, encodeTraces } from './encode.ts';
 import { sdkSpans } from './fixtures/sdk-requests.ts';
 import { encodeExportResponse, exportResponseJson } from './response.ts';
 import { scanExportRequest } from './scan.ts';
-import { groupTracesByTraceId, sliceByResource, splitToFit } from './slice.ts';
+import { groupTracesByPartition, groupTracesByTraceId, sliceByResource, splitToFit } from './slice.ts';
 
 /** Three resources (one large), two scopes each: spans tagged with where they came from. */
 function multiResourceTraces(): TracesData {
@@ -198,6 +198,30 @@ describe('re-slicing requests', () => {
     expect(capped).toHaveLength(3);
     expect(capped[2].key).toBeUndefined();
     expect(capped.reduce((n, g) => n + g.spanCount, 0)).toBe(spans.length);
+  });
+
+  it('groups spans per partition of their trace id: every trace whole in one group, keyed into that partition', () => {
+    const data = multiResourceTraces();
+    const bytes = encodeTraces(data);
+    const partitions = 3;
+    const partitionOf = (id: Uint8Array) => (id[0] + id[15]) % partitions;
+    const groups = groupTracesByPartition(bytes, partitionOf);
+    expect(groups.length).toBeLessThanOrEqual(partitions);
+    const allSpans = data.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    expect(groups.reduce((n, g) => n + g.spanCount, 0)).toBe(allSpans.length);
+    const seen = new Set<string>();
+    for (const group of groups) {
+      const groupSpans = decodeTraces(group.bytes).resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans),
+      );
+      expect(groupSpans).toHaveLength(group.spanCount);
+      const partition = partitionOf(group.key!);
+      for (const span of groupSpans) {
+        expect(partitionOf(Buffer.from(span.traceId, 'hex'))).toBe(partition);
+        seen.add(span.spanId);
+      }
+    }
+    expect(seen.size).toBe(allSpans.length);
   });
 });
 

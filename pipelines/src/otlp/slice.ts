@@ -151,15 +151,52 @@ export interface TraceGroup {
  */
 export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024, scanned?: ScanResult): TraceGroup[] {
   if (scanned === undefined) scanExportRequest('traces', bytes);
+  const groups = groupSpans(bytes, (idOffset) => (idOffset < 0 ? '' : traceIdHex(bytes, idOffset)), maxGroups);
+  return groups.map((group) => ({
+    key: group.key,
+    traceId: group.key ? traceIdHex(group.key, 0) : '',
+    spanCount: group.spanCount,
+    bytes: group.bytes,
+  }));
+}
+
+/**
+ * Splits a trace request into one request per partition that `partitionOf` gives its spans' trace
+ * ids (a Kafka topic's partitioner), so every span of a trace lands in one partition while the
+ * request becomes at most `partitions` + 1 messages instead of one per trace. Each group is keyed by
+ * the first trace id in it (which maps to the group's partition); spans without a trace id form a
+ * group without a key.
+ */
+export function groupTracesByPartition(
+  bytes: Uint8Array,
+  partitionOf: (traceId: Uint8Array) => number,
+  scanned?: ScanResult,
+): { key: Uint8Array | undefined; spanCount: number; bytes: Uint8Array }[] {
+  if (scanned === undefined) scanExportRequest('traces', bytes);
+  return groupSpans(bytes, (idOffset) => (idOffset < 0 ? -1 : partitionOf(bytes.subarray(idOffset, idOffset + 16))));
+}
+
+interface SpanGroup {
+  key: Uint8Array | undefined;
+  spanCount: number;
+  selections: Selection[];
+}
+
+/** Groups spans by `groupOf(trace id offset, or -1)`; past `maxGroups` groups, the rest go into one keyless group. */
+function groupSpans<G>(
+  bytes: Uint8Array,
+  groupOf: (idOffset: number) => G,
+  maxGroups = Number.POSITIVE_INFINITY,
+): { key: Uint8Array | undefined; spanCount: number; bytes: Uint8Array }[] {
   const r = new WireReader(bytes);
-  const groups = new Map<string, { key: Uint8Array | undefined; spanCount: number; selections: Selection[] }>();
-  const overflow = { key: undefined, spanCount: 0, selections: [] as Selection[] };
+  const groups = new Map<G, SpanGroup>();
+  const overflow: SpanGroup = { key: undefined, spanCount: 0, selections: [] };
   for (const resource of readFraming(bytes)) {
     for (const scope of resource.scopes) {
       for (const span of scope.items) {
         const idOffset = traceIdOffset(r, span);
-        const traceId = idOffset < 0 ? '' : traceIdHex(bytes, idOffset);
-        let group = groups.get(traceId);
+        const id = groupOf(idOffset);
+        let group = groups.get(id);
         if (group === undefined) {
           if (groups.size < maxGroups) {
             group = {
@@ -167,7 +204,7 @@ export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024, scanne
               spanCount: 0,
               selections: [],
             };
-            groups.set(traceId, group);
+            groups.set(id, group);
           } else group = overflow;
         }
         group.spanCount++;
@@ -175,19 +212,12 @@ export function groupTracesByTraceId(bytes: Uint8Array, maxGroups = 1024, scanne
       }
     }
   }
-  const out: TraceGroup[] = [];
-  for (const [traceId, group] of groups) {
-    out.push({ key: group.key, traceId, spanCount: group.spanCount, bytes: buildRequest(bytes, group.selections) });
-  }
-  if (overflow.spanCount > 0) {
-    out.push({
-      key: undefined,
-      traceId: '',
-      spanCount: overflow.spanCount,
-      bytes: buildRequest(bytes, overflow.selections),
-    });
-  }
-  return out;
+  const all = overflow.spanCount > 0 ? [...groups.values(), overflow] : [...groups.values()];
+  return all.map((group) => ({
+    key: group.key,
+    spanCount: group.spanCount,
+    bytes: buildRequest(bytes, group.selections),
+  }));
 }
 
 function add(selections: Selection[], resource: ResourceFrame, scope: ResourceFrame['scopes'][number], item: Range) {
@@ -212,10 +242,12 @@ function traceIdOffset(r: WireReader, span: Range): number {
   while (r.pos < span.end) {
     const tag = r.tag(span.end);
     if (tag === ((1 << 3) | 2)) {
+      // Every SDK writes trace_id first; stopping at it spares walking the rest of the span.
       const idEnd = r.lengthEnd(span.end);
       offset = idEnd - r.pos === 16 ? r.pos : -1;
-      r.pos = idEnd;
-    } else r.skip(tag, span.end);
+      break;
+    }
+    r.skip(tag, span.end);
   }
   return offset;
 }

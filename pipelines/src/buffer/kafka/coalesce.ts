@@ -4,13 +4,14 @@
 // Export*ServiceRequests are one valid request (a repeated top-level field), and every trace id
 // in a merged message maps to the same partition, so "all spans of a trace reach one worker"
 // still holds. The merged message keeps the first entry's key (it hashes to the same partition).
-import { compatibilityPartitioner, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce } from '@platformatic/kafka';
+import { partitionForKey } from './murmur2.ts';
 
 type Message = MessageToProduce<Buffer, Buffer, string, string>;
 
 /** The partition the producer's partitioner picks for `key` (Java-compatible murmur2). */
 export function partitionOf(key: Buffer, partitions: number): number {
-  return compatibilityPartitioner(undefined as never, key) % partitions;
+  return partitionForKey(key, partitions);
 }
 
 function headersSignature(headers: Message['headers']): string {

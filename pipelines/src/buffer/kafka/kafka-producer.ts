@@ -1,13 +1,7 @@
 // The ingest side of the Kafka buffer: one idempotent producer with acks=all. An append resolves
 // only once the broker acknowledged every entry; concurrent appends share sends (produce-batcher.ts). While the broker is unreachable appends are
 // refused at once as `unavailable` and a probe checks every `probeIntervalMs` whether it is back.
-import {
-  compatibilityPartitioner,
-  type MessageToProduce,
-  Producer,
-  ProduceAcks,
-  stringSerializer,
-} from '@platformatic/kafka';
+import { type MessageToProduce, Producer, ProduceAcks, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { Signal } from '../../model/common.ts';
 import { OtelgateError } from '../../errors/error-kinds.ts';
@@ -18,6 +12,7 @@ import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { withDeadline } from './deadline.ts';
 import { kafkaError } from './kafka-error.ts';
+import { murmur2, partitionForKey } from './murmur2.ts';
 import { ProduceBatcher } from './produce-batcher.ts';
 import { ensureTopics, topicFor } from './topics.ts';
 
@@ -55,7 +50,7 @@ export class KafkaProducer implements BufferProducer {
       acks: ProduceAcks.ALL,
       // Java-compatible murmur2: the partition a key gets is the one Java clients and franz-go give it.
       // Keyless messages go round-robin. The client takes the result modulo the partition count.
-      partitioner: (message, key) => (key ? compatibilityPartitioner(message, key) : this.#nextRoundRobin()),
+      partitioner: (_message, key) => (key ? murmur2(key) & 0x7fffffff : this.#nextRoundRobin()),
       compression: config.compression === 'none' ? undefined : config.compression,
       serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
     });
@@ -86,6 +81,12 @@ export class KafkaProducer implements BufferProducer {
   isWritable(): boolean {
     if (!this.#ready && !this.#closed && !this.#probeTimer) this.start().catch(() => {});
     return this.#writable;
+  }
+
+  /** Maps a key to the partition of the signal's topic it is produced to, once the topic's metadata is known. */
+  partitionerFor(signal: Signal): ((key: Uint8Array) => number) | undefined {
+    const partitions = this.#producer.currentMetadata?.topics.get(topicFor(this.#config, signal))?.partitionsCount;
+    return partitions ? (key) => partitionForKey(key, partitions) : undefined;
   }
 
   async append(signal: Signal, entries: BufferEntry[]): Promise<void> {

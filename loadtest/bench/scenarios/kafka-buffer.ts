@@ -125,7 +125,6 @@ for (const { name, entries } of cases) {
     const written = max.requests + half.requests;
     const consumer = buffer.consumer();
     const abort = new AbortController();
-    let records = 0;
     let decodedSpans = 0;
     let started = 0;
     let cpuBefore = 0;
@@ -139,7 +138,6 @@ for (const { name, entries } of cases) {
           for (const ss of rs.scopeSpans) decodedSpans += ss.spans.length;
         }
       }
-      records += batch.records.length;
       // Count spans, not records: the producer merges concurrent appends to one partition.
       if (decodedSpans >= written * SPANS_PER_REQUEST) abort.abort();
     }, abort.signal);

@@ -33,7 +33,10 @@ describe('ProduceBatcher', () => {
 
     sends[0].done.resolve();
     await Promise.all(first);
-    expect(sends.map((s) => s.messages)).toEqual([[1, 2, 3], [4, 5]]);
+    expect(sends.map((s) => s.messages)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     sends[1].done.resolve();
     await Promise.all(later);
   });

@@ -8,6 +8,8 @@ import { freePort } from './free-port.ts';
 
 const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
+/** The V8 flags the Dockerfile and `./run start` give the gateway (see docs/OPERATIONS.md, "Memory"). */
+const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 export interface GatewayProcess {
   dir: string;
@@ -53,7 +55,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   const configPath = join(dir, `config-${Date.now()}.yaml`);
   writeFileSync(configPath, stringify(config));
 
-  const child = spawn(process.execPath, [options.bundled ? BUNDLE : CLI, 'start', '--config', configPath], {
+  const entry = options.bundled ? [...SHIPPED_NODE_FLAGS, BUNDLE] : [CLI];
+  const child = spawn(process.execPath, [...entry, 'start', '--config', configPath], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -68,3 +68,57 @@ function telemetry(metricsPort: number): Record<string, unknown> {
     },
   };
 }
+
+/** What the Collector does with what its kafka receiver consumed. */
+export type WorkerSink = { kind: 'prometheusremotewrite'; endpoint: string } | { kind: 'nop' };
+
+export interface KafkaToSinkOptions {
+  ports: CollectorPorts;
+  brokers: string[];
+  signal: 'metrics' | 'traces';
+  topic: string;
+  groupId: string;
+  sink: WorkerSink;
+}
+
+/**
+ * The worker side: kafka receiver (otlp_proto, from the earliest offset) -> sink, no batch
+ * processor. The otlp receiver is in the pipeline only so startCollector can see the process is
+ * up (it waits for the OTLP ports); nothing is sent to it.
+ */
+export function kafkaToSinkConfig(options: KafkaToSinkOptions): string {
+  const exporters: Record<string, unknown> =
+    options.sink.kind === 'nop'
+      ? { nop: {} }
+      : {
+          prometheusremotewrite: {
+            endpoint: options.sink.endpoint,
+            // Like otelgate's prometheus exporter: target_info per resource, unit/_total suffixes.
+            target_info: { enabled: true },
+            add_metric_suffixes: true,
+          },
+        };
+  return stringify({
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `127.0.0.1:${options.ports.grpc}` },
+          http: { endpoint: `127.0.0.1:${options.ports.http}` },
+        },
+      },
+      kafka: {
+        brokers: options.brokers,
+        group_id: options.groupId,
+        initial_offset: 'earliest',
+        [options.signal]: { topics: [options.topic], encoding: 'otlp_proto' },
+      },
+    },
+    exporters,
+    service: {
+      telemetry: telemetry(options.ports.metrics),
+      pipelines: {
+        [options.signal]: { receivers: ['kafka', 'otlp'], processors: [], exporters: Object.keys(exporters) },
+      },
+    },
+  });
+}

@@ -56,7 +56,8 @@ async function startOtelgate(onKafka = otelgateOnKafka): Promise<Target> {
           },
         },
       }
-    : {};
+    : // A max-rate run writes gigabytes; the default size cap would refuse the later runs as full.
+      { buffer: { embedded: { maxBytes: 32 * 1024 ** 3, retention: { maxBytes: 32 * 1024 ** 3 } } } };
   const gateway = await startGatewayProcess({
     config: { service: { role: 'ingest' }, log: { level: 'warn' }, ...buffer },
     bundled: true,

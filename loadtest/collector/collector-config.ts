@@ -72,6 +72,15 @@ function telemetry(metricsPort: number): Record<string, unknown> {
 /** What the Collector does with what its kafka receiver consumed. */
 export type WorkerSink = { kind: 'prometheusremotewrite'; endpoint: string } | { kind: 'nop' };
 
+/**
+ * How the Collector's worker treats a message:
+ * - `durable`: marked (committed) only after the pipeline returned, and no in-memory queue in
+ *   the remote-write exporter, so the receiver waits for Prometheus: at-least-once, as otelgate.
+ * - `default`: marked before the pipeline runs and handed to the exporter's queue (10,000
+ *   requests); when the queue is full the receiver is refused and the message is dropped.
+ */
+export type WorkerAckMode = 'durable' | 'default';
+
 export interface KafkaToSinkOptions {
   ports: CollectorPorts;
   brokers: string[];
@@ -79,6 +88,7 @@ export interface KafkaToSinkOptions {
   topic: string;
   groupId: string;
   sink: WorkerSink;
+  ackMode: WorkerAckMode;
 }
 
 /**
@@ -87,6 +97,7 @@ export interface KafkaToSinkOptions {
  * up (it waits for the OTLP ports); nothing is sent to it.
  */
 export function kafkaToSinkConfig(options: KafkaToSinkOptions): string {
+  const durable = options.ackMode === 'durable';
   const exporters: Record<string, unknown> =
     options.sink.kind === 'nop'
       ? { nop: {} }
@@ -96,6 +107,7 @@ export function kafkaToSinkConfig(options: KafkaToSinkOptions): string {
             // Like otelgate's prometheus exporter: target_info per resource, unit/_total suffixes.
             target_info: { enabled: true },
             add_metric_suffixes: true,
+            ...(durable ? { remote_write_queue: { enabled: false } } : {}),
           },
         };
   return stringify({
@@ -110,6 +122,7 @@ export function kafkaToSinkConfig(options: KafkaToSinkOptions): string {
         brokers: options.brokers,
         group_id: options.groupId,
         initial_offset: 'earliest',
+        ...(durable ? { message_marking: { after: true } } : {}),
         [options.signal]: { topics: [options.topic], encoding: 'otlp_proto' },
       },
     },

@@ -42,10 +42,20 @@ export function uniqueName(prefix: string): string {
 }
 
 /** A port pair (broker, controller = broker + 1) where nothing listens right now. */
+/** The node's SASL_PLAINTEXT listener (test/services/kafka: port + 2, user `otelgate`). */
+export const KAFKA_SASL_USER = { username: 'otelgate', password: 'otelgate-secret' };
+export function saslBrokers(brokers: string[]): string[] {
+  return brokers.map((broker) => {
+    const [host, port] = broker.split(':');
+    return `${host}:${Number(port) + 2}`;
+  });
+}
+
+/** A free port with the two after it free too (broker, controller, SASL listener). */
 export async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
-    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+    if ((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))) return port;
   }
   throw new Error('no free port pair for a Kafka node');
 }

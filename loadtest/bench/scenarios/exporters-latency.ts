@@ -10,7 +10,7 @@ import { makeSpans, traceRequestProto } from '../../../test/support/otlp-payload
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 4 : 20;
-const REQUESTS_PER_SECOND = 20;
+const REQUESTS_PER_SECOND = Number(process.env.BENCH_RPS ?? 20);
 const SPANS_PER_REQUEST = 50;
 
 const script = fileURLToPath(new URL('../../../test/services/elasticsearch', import.meta.url));

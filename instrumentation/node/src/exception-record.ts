@@ -1,5 +1,5 @@
-import { type Attributes, context, SeverityNumber, SpanStatusCode, trace } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api';
+import { type Attributes, context, logs, SeverityNumber, SpanStatusCode, trace } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 
 const SCOPE = '@otelgate/node';
 
@@ -12,6 +12,20 @@ export function exceptionAttributes(error: unknown): Attributes {
     };
   }
   return { 'exception.type': typeof error, 'exception.message': String(error) };
+}
+
+/**
+ * Records an error a web framework's error handler caught on the request's HTTP server span (the
+ * span the http instrumentation started; the active span may be a framework's child span) and
+ * marks that span as an error.
+ */
+export function recordOnServerSpan(error: unknown): void {
+  const active = context.active();
+  const rpc = getRPCMetadata(active);
+  const span = rpc?.type === RPCType.HTTP && rpc.span ? rpc.span : trace.getSpan(active);
+  if (!span) return;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
 /**

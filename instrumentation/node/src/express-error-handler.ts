@@ -1,5 +1,4 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { recordOnServerSpan } from './exception-record.ts';
 
 type NextFunction = (error?: unknown) => void;
 
@@ -10,14 +9,7 @@ type NextFunction = (error?: unknown) => void;
  */
 export function recordExpressErrors() {
   return (error: unknown, _req: unknown, _res: unknown, next: NextFunction): void => {
-    const active = context.active();
-    const rpc = getRPCMetadata(active);
-    const span = rpc?.type === RPCType.HTTP && rpc.span ? rpc.span : trace.getSpan(active);
-    if (span) {
-      const exception = error instanceof Error ? error : String(error);
-      span.recordException(exception);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    }
+    recordOnServerSpan(error);
     next(error);
   };
 }

@@ -39,6 +39,9 @@ export function init(options: NodeTelemetryOptions = {}): NodeTelemetry {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: level ?? DiagLogLevel.INFO });
   }
 
+  // The SDK reads this switch when it starts: with it, the batch processors count what they drop
+  // when their queues are full (OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BLRP_MAX_QUEUE_SIZE) and export it.
+  process.env.OTEL_NODE_EXPERIMENTAL_SDK_METRICS = String(resolved.sdkMetrics);
   const sdk = new NodeSDK({
     serviceName: resolved.serviceName,
     resource: baseResource(resolved),

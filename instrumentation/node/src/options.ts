@@ -22,6 +22,13 @@ export type NodeTelemetryOptions = {
   handleSignals?: boolean;
   /** How long shutdown may take before the process exits anyway, in ms (default 5000). */
   shutdownTimeoutMs?: number;
+  /**
+   * Export the SDK's own metrics, among them spans and log records dropped because a batch
+   * processor's queue was full (`otel.sdk.processor.span.processed` and
+   * `otel.sdk.processor.log.processed` with `error.type="queue_full"`). Default true, unless
+   * OTEL_NODE_EXPERIMENTAL_SDK_METRICS says otherwise.
+   */
+  sdkMetrics?: boolean;
 };
 
 export type ResolvedNodeTelemetryOptions = Required<
@@ -44,5 +51,8 @@ export function resolveOptions(
     captureProcessErrors: options.captureProcessErrors ?? true,
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000,
+    sdkMetrics:
+      options.sdkMetrics ??
+      (env.OTEL_NODE_EXPERIMENTAL_SDK_METRICS === undefined || truthy(env.OTEL_NODE_EXPERIMENTAL_SDK_METRICS)),
   };
 }

@@ -3,7 +3,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import type { ExportItem } from '@otelgate/pipelines/components/component.ts';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
@@ -15,6 +14,7 @@ import { prometheusExporterFactory } from '@otelgate/pipelines/exporters/prometh
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ClosableProxy } from '../support/closable-proxy.ts';
 import { freePort } from '../support/free-port.ts';
 import { metric, metricsData, nanos, str } from './metrics-fixtures.ts';
 
@@ -85,34 +85,11 @@ describe('destination outages', () => {
 
   it('elasticsearch unreachable: export throws retryable; once reachable again the batch is delivered once', async () => {
     // The exporter talks to the real cluster through a port we can close and reopen.
-    const port = await freePort();
-    let proxy: Server | undefined;
-    const open = () =>
-      new Promise<void>((resolve) => {
-        proxy = createServer((req, res) => {
-          const target = new URL(req.url ?? '/', ES_URL);
-          const upstream = request(
-            target,
-            { method: req.method, headers: { ...req.headers, host: target.host } },
-            (up) => {
-              res.writeHead(up.statusCode ?? 502, up.headers);
-              up.pipe(res);
-            },
-          );
-          upstream.on('error', () => res.destroy());
-          req.pipe(upstream);
-        });
-        proxy.listen(port, '127.0.0.1', resolve);
-      });
-    const close = () =>
-      new Promise<void>((resolve) => {
-        proxy?.closeAllConnections();
-        proxy?.close(() => resolve());
-      });
+    const proxy = await ClosableProxy.start(ES_URL, { closed: true });
     const prefix = `out${randomUUID().slice(0, 8)}`;
     const exporter = (await elasticsearchExporterFactory.create(
       elasticsearchExporterConfigSchema.parse({
-        nodes: [`http://127.0.0.1:${port}`],
+        nodes: [proxy.url],
         indexPrefix: prefix,
         numberOfReplicas: 0,
         retentionDays: 0,
@@ -122,7 +99,7 @@ describe('destination outages', () => {
       context,
     )) as ElasticsearchExporter;
     cleanups.push(async () => {
-      await close();
+      await proxy.close();
       await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' });
       await exporter.shutdown();
     });
@@ -161,7 +138,7 @@ describe('destination outages', () => {
     ] as ExportItem<'logs'>[];
     expect(await retryable(exporter.export('logs', items))).toBe(true);
 
-    await open();
+    await proxy.open();
     expect((await exporter.export('logs', items)).rejected).toEqual([]);
     expect((await exporter.export('logs', items)).rejected).toEqual([]);
     await fetch(`${ES_URL}/${prefix}-*/_refresh`, { method: 'POST' });

@@ -38,18 +38,20 @@ describe('@otelgate/worker on examples/api + examples/worker (BullMQ)', () => {
     const { jobId } = await response.json();
 
     const spans = () => flattenSpans(capture.requests.traces);
-    const consumer = await eventually(
-      () => spans().find((s) => s.name === `process ${queue}` && s.attributes['messaging.message.id'] === jobId),
-      'consumer span for the job',
-    );
-    const producer = spans().find((s) => s.name === `send ${queue}` && s.attributes['messaging.message.id'] === jobId);
-    expect(producer?.kind).toBe(4); // PRODUCER
+    // The API and the worker export on their own schedules: wait until both sides have arrived.
+    const { consumer, producer, server } = await eventually(() => {
+      const all = spans();
+      const consumer = all.find((s) => s.name === `process ${queue}` && s.attributes['messaging.message.id'] === jobId);
+      const producer = all.find((s) => s.name === `send ${queue}` && s.attributes['messaging.message.id'] === jobId);
+      const server = producer && all.find((s) => s.spanId === producer.parentSpanId);
+      return consumer && producer && server ? { consumer, producer, server } : undefined;
+    }, 'consumer, producer and HTTP server spans for the job');
+    expect(producer.kind).toBe(4); // PRODUCER
     expect(consumer.kind).toBe(5); // CONSUMER
     expect(consumer.resource['service.name']).toBe('examples-worker');
-    expect(consumer.links).toContainEqual({ traceId: producer!.traceId, spanId: producer!.spanId });
+    expect(consumer.links).toContainEqual({ traceId: producer.traceId, spanId: producer.spanId });
     // The producer span sits inside the API's HTTP server span for POST /api/jobs.
-    const server = spans().find((s) => s.spanId === producer!.parentSpanId);
-    expect(server?.attributes['http.route']).toBe('/api/jobs');
+    expect(server.attributes['http.route']).toBe('/api/jobs');
   });
 
   it('records a failed job on its span and counts jobs by queue and status', async () => {

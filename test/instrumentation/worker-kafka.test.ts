@@ -31,11 +31,12 @@ describe('@otelgate/worker on a kafkajs consumer (real Kafka broker)', () => {
 
   it('handles each message in a CONSUMER span linked to the span that produced it', async () => {
     const spans = () => flattenSpans(capture.requests.traces);
-    const consumers = await eventually(() => {
-      const found = spans().filter((s) => s.name === `process ${topic}` && s.scope === '@otelgate/worker');
-      return found.length >= 2 ? found : undefined;
-    }, 'two consumer spans');
-    const producers = spans().filter((s) => s.name === `send ${topic}` && s.scope === 'kafka-worker-app');
+    const { consumers, producers } = await eventually(() => {
+      const all = spans();
+      const consumers = all.filter((s) => s.name === `process ${topic}` && s.scope === '@otelgate/worker');
+      const producers = all.filter((s) => s.name === `send ${topic}` && s.scope === 'kafka-worker-app');
+      return consumers.length >= 2 && producers.length >= 2 ? { consumers, producers } : undefined;
+    }, 'two consumer and two producer spans');
     expect(producers.map((s) => s.attributes['app.message']).sort()).toEqual(['first', 'second']);
 
     for (const consumer of consumers) {

@@ -12,7 +12,7 @@ PACKAGES=(
   postgresql               # PostgreSQL for the instrumentation tests and examples/api (issue 6)
   redis-server             # Redis for the instrumentation tests, examples/api and BullMQ (issue 6)
   chromium                 # headless browser for the web instrumentation tests (issue 6)
-  openjdk-17-jre-headless  # runs the Kafka broker of test/services/kafka (issue 3)
+  openjdk-17-jre-headless  # runs the Kafka brokers of test/services/kafka{,-cluster}; its keytool makes their test TLS certificates (issue 3)
   maven                    # fetches the Kafka broker jars from Maven Central (issue 3)
   unzip                    # unpacks the Elasticsearch distribution of test/services/elasticsearch (issue 5)
   curl                     # readiness checks in test/services/elasticsearch and prometheus (issue 5)

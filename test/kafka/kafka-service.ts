@@ -10,15 +10,21 @@ import { fileURLToPath } from 'node:url';
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('../services/kafka', import.meta.url));
 
-/** Starts (or finds) the node on `port` and returns its bootstrap address. */
-export async function startKafka(port = 19092): Promise<string> {
+/** Starts (or finds) the node on `port` and returns its env lines (KAFKA_BROKERS, KAFKA_TLS_CA_FILE). */
+async function startKafkaNode(port: number): Promise<Record<string, string>> {
   const { stdout } = await run('bash', [script, 'start', '--port', String(port)], {
     timeout: 600_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const match = /^KAFKA_BROKERS=(.+)$/m.exec(stdout);
-  if (!match) throw new Error(`kafka service printed no KAFKA_BROKERS line: ${stdout}`);
-  return match[1].trim();
+  const env: Record<string, string> = {};
+  for (const match of stdout.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) env[match[1]] = match[2].trim();
+  if (!env.KAFKA_BROKERS) throw new Error(`kafka service printed no KAFKA_BROKERS line: ${stdout}`);
+  return env;
+}
+
+/** Starts (or finds) the node on `port` and returns its bootstrap address. */
+export async function startKafka(port = 19092): Promise<string> {
+  return (await startKafkaNode(port)).KAFKA_BROKERS;
 }
 
 export async function stopKafka(port: number): Promise<void> {
@@ -41,7 +47,6 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A port pair (broker, controller = broker + 1) where nothing listens right now. */
 /** The node's SASL_PLAINTEXT listener (test/services/kafka: port + 2, user `otelgate`). */
 export const KAFKA_SASL_USER = { username: 'otelgate', password: 'otelgate-secret' };
 export function saslBrokers(brokers: string[]): string[] {
@@ -51,13 +56,36 @@ export function saslBrokers(brokers: string[]): string[] {
   });
 }
 
-/** A free port with the two after it free too (broker, controller, SASL listener). */
-export async function freePortPair(): Promise<number> {
+/**
+ * The shared node's SSL listener (test/services/kafka: port + 3) and the PEM file of the test CA
+ * that signed its certificate (KAFKA_TLS_CA_FILE, printed by the script).
+ */
+export async function sharedTls(): Promise<{ brokers: string[]; caFile: string }> {
+  const env =
+    process.env.KAFKA_BROKERS && process.env.KAFKA_TLS_CA_FILE
+      ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS, KAFKA_TLS_CA_FILE: process.env.KAFKA_TLS_CA_FILE }
+      : await startKafkaNode(Number(process.env.KAFKA_BROKERS?.split(':')[1] ?? 19092));
+  const brokers = env.KAFKA_BROKERS.split(',').map((broker) => {
+    const [host, port] = broker.split(':');
+    return `${host}:${Number(port) + 3}`;
+  });
+  return { brokers, caFile: env.KAFKA_TLS_CA_FILE };
+}
+
+/** A free port with the three after it free too (broker, controller, SASL and SSL listeners). */
+export function freePortPair(): Promise<number> {
+  return freePortRun(4);
+}
+
+/** The first of `count` consecutive ports where nothing listens right now. */
+export async function freePortRun(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
-    if ((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))) return port;
+    const port = 20_000 + Math.floor(Math.random() * 10_000) * 4;
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await portFree(port + i);
+    if (free) return port;
   }
-  throw new Error('no free port pair for a Kafka node');
+  throw new Error(`no ${count} free consecutive ports for Kafka`);
 }
 
 function portFree(port: number): Promise<boolean> {

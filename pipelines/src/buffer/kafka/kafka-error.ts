@@ -25,6 +25,19 @@ function protocolIds(error: unknown, seen = new Set<unknown>()): string[] {
   return ids;
 }
 
+/**
+ * The messages of the innermost errors (the client wraps a TLS or socket error in two or three
+ * layers of "Listing topics failed." / "Cannot connect to any broker."), without repeats.
+ */
+function rootMessages(error: unknown, seen = new Set<unknown>()): string[] {
+  if (!error || typeof error !== 'object' || seen.has(error)) return [];
+  seen.add(error);
+  const e = error as ClientError;
+  const inner = [...(e.errors ?? []), ...(e.cause ? [e.cause] : [])];
+  if (inner.length === 0) return error instanceof Error && error.message ? [error.message] : [];
+  return [...new Set(inner.flatMap((i) => rootMessages(i, seen)))];
+}
+
 export function kafkaError(error: unknown, what: string, retryAfterSeconds: number): OtelgateError {
   if (error instanceof OtelgateError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -38,6 +51,8 @@ export function kafkaError(error: unknown, what: string, retryAfterSeconds: numb
   if (code && CONFIG_ERRORS.has(code)) {
     return new OtelgateError('internal', `${what}: ${message}`, { cause: error });
   }
-  const detail = ids.length > 0 ? `${message} (${[...new Set(ids)].join(', ')})` : message;
+  const roots = rootMessages(error).filter((root) => root !== message);
+  let detail = roots.length > 0 ? `${message} ${roots.slice(0, 3).join('; ')}` : message;
+  if (ids.length > 0) detail += ` (${[...new Set(ids)].join(', ')})`;
   return new OtelgateError('unavailable', `${what}: Kafka unavailable: ${detail}`, { cause: error, retryAfterSeconds });
 }

@@ -46,6 +46,11 @@ export class KafkaProducer implements BufferProducer {
     this.#logger = logger.child({ component: 'kafka-producer' });
     this.#producer = new Producer({
       ...clientOptions(config, 'producer'),
+      // For an idempotent producer the client turns `retries` 0 or 1 into "retry for ever": a send
+      // refused by the broker (NOT_ENOUGH_REPLICAS) then kept retrying in the background after our
+      // deadline refused its append, and the refusal lost the broker's reason. `false` is its
+      // spelling of none; 1 becomes 2.
+      retries: config.retries === 0 ? false : Math.max(config.retries, 2),
       idempotent: true,
       acks: ProduceAcks.ALL,
       // Java-compatible murmur2: the partition a key gets is the one Java clients and franz-go give it.

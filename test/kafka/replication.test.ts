@@ -155,9 +155,15 @@ describe('gateway on a topic short of in-sync replicas', () => {
       const error = await grpcExport(gateway.grpcAddress, traceRequestProto(makeSpans(2, 'isr-grpc')));
       expect(error?.code).toBe(grpc.status.UNAVAILABLE);
       expect(error?.metadata.get('grpc-status-details-bin')).toHaveLength(1);
-      // Right after a refusal the gateway reports not ready (its probe then asks the broker again).
-      const readiness = await eventuallyAsync(async () => ((await send()).status === 503 ? notReady() : undefined));
-      expect(readiness).toMatchObject({ status: 'not ready', checks: { buffer_writable: false } });
+      // Not ready for as long as the ISR stays short: the probe (every 250 ms here) asks for the
+      // in-sync replicas the topic requires, not only whether the broker answers.
+      for (let check = 0; check < 8; check++) {
+        expect(await notReady()).toMatchObject({ status: 'not ready', checks: { buffer_writable: false } });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const again = await send();
+      expect(again.status).toBe(503);
+      expect(await again.text()).toMatch(/NOT_ENOUGH_REPLICAS/);
 
       // The operator's fix without the broker: the topic asks for fewer in-sync replicas.
       await cluster.setTopicConfig(topic, 'min.insync.replicas', '1');

@@ -15,7 +15,7 @@ const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 const CONFIG_ERRORS = new Set(['PLT_KFK_USER', 'PLT_KFK_UNSUPPORTED_COMPRESSION']);
 
 /** Every protocol error id found anywhere in an error, its aggregates and causes. */
-function protocolIds(error: unknown, seen = new Set<unknown>()): string[] {
+export function protocolIds(error: unknown, seen = new Set<unknown>()): string[] {
   if (!error || typeof error !== 'object' || seen.has(error)) return [];
   seen.add(error);
   const e = error as ClientError;

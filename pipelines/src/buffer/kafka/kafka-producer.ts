@@ -11,9 +11,10 @@ import { clientOptions } from './client-options.ts';
 import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { withDeadline } from './deadline.ts';
-import { kafkaError } from './kafka-error.ts';
+import { kafkaError, protocolIds } from './kafka-error.ts';
 import { murmur2, partitionForKey } from './murmur2.ts';
 import { ProduceBatcher } from './produce-batcher.ts';
+import { hasEnoughInSyncReplicas, isShortOfReplicas, minInSyncReplicas } from './replica-check.ts';
 import { ensureTopics, topicFor } from './topics.ts';
 
 type Message = MessageToProduce<Buffer, Buffer, string, string>;
@@ -40,6 +41,8 @@ export class KafkaProducer implements BufferProducer {
   #ready: Promise<void> | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
   readonly #batchers = new Map<string, ProduceBatcher<Message>>();
+  /** Topics whose last produce the broker refused as short of in-sync replicas. */
+  readonly #shortOfReplicas = new Set<string>();
 
   constructor(config: KafkaBufferConfig, logger: Logger) {
     this.#config = config;
@@ -114,9 +117,12 @@ export class KafkaProducer implements BufferProducer {
     if (entries.length === 0) return;
     await this.start();
     if (!this.#writable) {
-      throw new OtelgateError('unavailable', 'Kafka is unreachable', {
-        retryAfterSeconds: this.#config.producer.retryAfterSeconds,
-      });
+      const short = [...this.#shortOfReplicas];
+      const reason =
+        short.length > 0
+          ? `Kafka topic ${short.join(', ')} has fewer in-sync replicas than min.insync.replicas (NOT_ENOUGH_REPLICAS)`
+          : 'Kafka is unreachable';
+      throw new OtelgateError('unavailable', reason, { retryAfterSeconds: this.#config.producer.retryAfterSeconds });
     }
     const messages: Message[] = [];
     let bytes = 0;
@@ -164,7 +170,10 @@ export class KafkaProducer implements BufferProducer {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       const error = kafkaError(failed.reason, `producing to ${topic}`, this.#config.producer.retryAfterSeconds);
-      if (error.kind === 'unavailable') this.#markUnavailable(failed.reason);
+      if (error.kind === 'unavailable') {
+        if (isShortOfReplicas(protocolIds(failed.reason))) this.#shortOfReplicas.add(topic);
+        this.#markUnavailable(failed.reason);
+      }
       throw error;
     }
     this.stats.appendedMessages += all.length;
@@ -205,7 +214,7 @@ export class KafkaProducer implements BufferProducer {
     if (this.#probeTimer || this.#closed) return;
     this.#probeTimer = setTimeout(async () => {
       try {
-        await this.#withDeadline(this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true }));
+        await this.#withDeadline(this.#probe());
         this.#probeTimer = undefined;
         if (!this.#writable) this.#logger.info('Kafka answers again: accepting appends');
         this.#writable = true;
@@ -215,6 +224,27 @@ export class KafkaProducer implements BufferProducer {
       }
     }, this.#config.producer.probeIntervalMs);
     this.#probeTimer.unref();
+  }
+
+  /**
+   * Resolves once appends may be accepted again: the broker answers metadata, and every topic it
+   * refused as short of in-sync replicas has as many as it requires (a metadata answer alone
+   * would make readiness flip back and forth while the ISR stays short).
+   */
+  async #probe(): Promise<void> {
+    const short = [...this.#shortOfReplicas];
+    const metadata = await this.#producer.metadata({
+      topics: [...new Set([this.#config.topics.traces, ...short])],
+      forceUpdate: true,
+    });
+    if (short.length === 0) return;
+    const required = await minInSyncReplicas(this.#config, short);
+    for (const topic of short) {
+      if (hasEnoughInSyncReplicas(metadata.topics.get(topic), required.get(topic) ?? 1))
+        this.#shortOfReplicas.delete(topic);
+    }
+    if (this.#shortOfReplicas.size > 0)
+      throw new Error(`still short of in-sync replicas: ${[...this.#shortOfReplicas]}`);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../model/common.ts';
 import { AnyValueSpec, type MessageSpec } from './schema.ts';
 import { WireError } from './wire-error.ts';
-import { checkUtf8, type WireReader } from './wire-reader.ts';
+import { readBytes, readKey, readString, readStringValue } from './decode-strings.ts';
+import type { WireReader } from './wire-reader.ts';
 
 export const DecodeOptions = { maxAnyValueDepth: 64 };
 
@@ -13,93 +14,6 @@ export const DecodeOptions = { maxAnyValueDepth: 64 };
 export function unknownField(r: WireReader, tag: number, end: number, spec: MessageSpec): void {
   if (spec.fields[tag >>> 3] !== undefined) throw new WireError(`wire type ${tag & 7} not expected`);
   r.skip(tag, end);
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
-export function readString(r: WireReader, end: number): string {
-  const stringEnd = r.lengthEnd(end);
-  const buf = r.buf;
-  const start = r.pos;
-  r.pos = stringEnd;
-  if (stringEnd - start <= 32) {
-    let s = '';
-    for (let i = start; i < stringEnd; i++) {
-      const c = buf[i];
-      if (c >= 0x80) {
-        checkUtf8(buf, start, stringEnd);
-        return decoder.decode(buf.subarray(start, stringEnd));
-      }
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  checkUtf8(buf, start, stringEnd);
-  return decoder.decode(buf.subarray(start, stringEnd));
-}
-
-// Attribute keys repeat in every item ("http.request.method" on every span): a small table of
-// recently seen ASCII keys returns the same string instead of building a new one each time.
-const KEY_TABLE_SIZE = 1024;
-const keyTable: (string | undefined)[] = new Array(KEY_TABLE_SIZE).fill(undefined);
-
-export function readKey(r: WireReader, end: number): string {
-  const keyEnd = r.lengthEnd(end);
-  const buf = r.buf;
-  const start = r.pos;
-  const length = keyEnd - start;
-  if (length > 64) return readStringAt(r, start, keyEnd);
-  let hash = length;
-  for (let i = start; i < keyEnd; i++) {
-    const c = buf[i];
-    if (c >= 0x80) return readStringAt(r, start, keyEnd);
-    hash = Math.imul(hash ^ c, 0x01000193);
-  }
-  r.pos = keyEnd;
-  const slot = (hash >>> 0) & (KEY_TABLE_SIZE - 1);
-  const cached = keyTable[slot];
-  if (cached !== undefined && cached.length === length) {
-    let same = true;
-    for (let i = 0; i < length; i++) {
-      if (cached.charCodeAt(i) !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached;
-  }
-  let key = '';
-  for (let i = start; i < keyEnd; i++) key += String.fromCharCode(buf[i]);
-  keyTable[slot] = key;
-  return key;
-}
-
-function readStringAt(r: WireReader, start: number, end: number): string {
-  r.pos = end;
-  checkUtf8(r.buf, start, end);
-  return decoder.decode(r.buf.subarray(start, end));
-}
-
-export function readBytes(r: WireReader, end: number): Uint8Array {
-  const bytesEnd = r.lengthEnd(end);
-  const copy = r.buf.slice(r.pos, bytesEnd);
-  r.pos = bytesEnd;
-  return copy;
-}
-
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Reads an id field as lowercase hex; `size` is 16 for trace ids, 8 for span ids; empty is allowed. */
-export function readId(r: WireReader, end: number, size: number): string {
-  const idEnd = r.lengthEnd(end);
-  const length = idEnd - r.pos;
-  if (length === 0) return '';
-  if (length !== size) throw new WireError(`${size === 16 ? 'trace' : 'span'} id of ${length} bytes, expected ${size}`);
-  const buf = r.buf;
-  let hex = '';
-  for (let i = r.pos; i < idEnd; i++) hex += HEX[buf[i]];
-  r.pos = idEnd;
-  return hex;
 }
 
 export function readBool(r: WireReader, end: number): boolean {
@@ -111,12 +25,14 @@ export function decodeAnyValue(r: WireReader, end: number, depth: number): AnyVa
   if (depth > DecodeOptions.maxAnyValueDepth) {
     throw new WireError(`nested deeper than ${DecodeOptions.maxAnyValueDepth} levels`);
   }
-  let value: AnyValue = {};
+  // No placeholder object: an AnyValue message almost always holds one field, and `{}` made up
+  // front would be garbage every time.
+  let value: AnyValue | undefined;
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | 2:
-        value = { stringValue: readString(r, end) };
+        value = { stringValue: readStringValue(r, end) };
         break;
       case (2 << 3) | 0:
         value = { boolValue: readBool(r, end) };
@@ -156,7 +72,7 @@ export function decodeAnyValue(r: WireReader, end: number, depth: number): AnyVa
         unknownField(r, tag, end, AnyValueSpec);
     }
   }
-  return value;
+  return value === undefined ? {} : value;
 }
 
 /** Reads all occurrences of KeyValue field `field` in [pos, end) — used for a KeyValueList's values. */
@@ -174,7 +90,7 @@ function decodeKeyValues(r: WireReader, end: number, field: number, depth: numbe
 /** Decodes one KeyValue; `depth` is the depth of the AnyValue holding it (0 for attributes). */
 export function decodeKeyValue(r: WireReader, end: number, depth: number): KeyValue {
   let key = '';
-  let value: AnyValue = {};
+  let value: AnyValue | undefined;
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag === ((1 << 3) | 2)) key = readKey(r, end);
@@ -182,14 +98,57 @@ export function decodeKeyValue(r: WireReader, end: number, depth: number): KeyVa
     else if (tag >>> 3 === 1 || tag >>> 3 === 2) throw new WireError(`wire type ${tag & 7} not expected`);
     else r.skip(tag, end);
   }
-  return { key, value };
+  return { key, value: value === undefined ? {} : value };
 }
+
+// Where readAttributes collects a run before copying it out at its exact size.
+const scratch: KeyValue[] = [];
+
+/**
+ * Reads an attributes entry (field `tag`, already read) and every entry of the same field that
+ * follows it directly, appending them to `list`; returns the list to keep. Encoders write a
+ * repeated field's entries together, so an item's attributes are usually one run and come out as
+ * one array of exactly their number: pushing onto [] grew its backing store twice for 20
+ * attributes (17, then 41 slots) and kept the larger half empty. Not re-entered while collecting:
+ * nested KeyValueLists use decodeKeyValues.
+ */
+export function readAttributes(r: WireReader, end: number, tag: number, list: KeyValue[]): KeyValue[] {
+  let n = 0;
+  for (;;) {
+    scratch[n++] = decodeKeyValue(r, r.lengthEnd(end), 0);
+    if (r.pos >= end) break;
+    const next = r.pos;
+    if (r.tag(end) !== tag) {
+      r.pos = next;
+      break;
+    }
+  }
+  let out: KeyValue[];
+  if (list === NO_ATTRIBUTES || list.length === 0) {
+    out = scratch.slice(0, n);
+  } else {
+    out = list;
+    for (let i = 0; i < n; i++) out.push(scratch[i]);
+  }
+  // Drop the references so the scratch array does not keep decoded data alive.
+  for (let i = 0; i < n; i++) scratch[i] = EMPTY_KEY_VALUE;
+  return out;
+}
+
+const EMPTY_KEY_VALUE: KeyValue = { key: '', value: {} };
+
+/**
+ * "No attributes read yet" for a decoder's local: readAttributes then makes an array of the exact
+ * size, and the decoder puts a fresh [] in the item if none came. Never handed out: it is shared
+ * (and frozen, so a slip would throw rather than leak attributes between items).
+ */
+export const NO_ATTRIBUTES = Object.freeze([]) as unknown as KeyValue[];
 
 export function decodeResource(r: WireReader, end: number): Resource {
   const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === ((1 << 3) | 2)) resource.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+    if (tag === ((1 << 3) | 2)) resource.attributes = readAttributes(r, end, tag, resource.attributes);
     else if (tag === ((2 << 3) | 0)) resource.droppedAttributesCount = r.uint32(end);
     else if (tag >>> 3 === 1 || tag >>> 3 === 2) throw new WireError(`wire type ${tag & 7} not expected`);
     else r.skip(tag, end);
@@ -209,7 +168,7 @@ export function decodeScope(r: WireReader, end: number): InstrumentationScope {
         scope.version = readString(r, end);
         break;
       case (3 << 3) | 2:
-        scope.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        scope.attributes = readAttributes(r, end, tag, scope.attributes);
         break;
       case (4 << 3) | 0:
         scope.droppedAttributesCount = r.uint32(end);

@@ -1,16 +1,18 @@
 // Full decoder of logs/v1 messages into the data model (see decode-common.ts for the rules).
+import type { AnyValue } from '../model/common.ts';
 import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../model/logs.ts';
 import {
   decodeAnyValue,
-  decodeKeyValue,
+  NO_ATTRIBUTES,
+  readAttributes,
   decodeResource,
   decodeScope,
   emptyResource,
   emptyScope,
-  readId,
-  readString,
   unknownField,
 } from './decode-common.ts';
+import { readId } from './decode-ids.ts';
+import { readString } from './decode-strings.ts';
 import { LogRecordSpec, ResourceLogsSpec, ScopeLogsSpec } from './schema.ts';
 import { WireError } from './wire-error.ts';
 import type { WireReader } from './wire-reader.ts';
@@ -50,59 +52,70 @@ function decodeScopeLogs(r: WireReader, end: number): ScopeLogs {
   return out;
 }
 
+// Built as one literal at the end, from locals, as decode-traces.ts does for spans.
 function decodeLogRecord(r: WireReader, end: number): LogRecord {
-  const log: LogRecord = {
-    timeUnixNano: 0n,
-    observedTimeUnixNano: 0n,
-    severityNumber: 0,
-    severityText: '',
-    body: {},
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: '',
-    spanId: '',
-    eventName: '',
-  };
+  let timeUnixNano = 0n;
+  let observedTimeUnixNano = 0n;
+  let severityNumber = 0;
+  let severityText = '';
+  let body: AnyValue | undefined;
+  let attributes = NO_ATTRIBUTES;
+  let droppedAttributesCount = 0;
+  let flags = 0;
+  let traceId = '';
+  let spanId = '';
+  let eventName = '';
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | 1:
-        log.timeUnixNano = r.fixed64(end);
+        timeUnixNano = r.fixed64(end);
         break;
       case (11 << 3) | 1:
-        log.observedTimeUnixNano = r.fixed64(end);
+        observedTimeUnixNano = r.fixed64(end);
         break;
       case (2 << 3) | 0:
-        log.severityNumber = r.int32(end);
+        severityNumber = r.int32(end);
         break;
       case (3 << 3) | 2:
-        log.severityText = readString(r, end);
+        severityText = readString(r, end);
         break;
       case (5 << 3) | 2:
-        log.body = decodeAnyValue(r, r.lengthEnd(end), 1);
+        body = decodeAnyValue(r, r.lengthEnd(end), 1);
         break;
       case (6 << 3) | 2:
-        log.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        attributes = readAttributes(r, end, tag, attributes);
         break;
       case (7 << 3) | 0:
-        log.droppedAttributesCount = r.uint32(end);
+        droppedAttributesCount = r.uint32(end);
         break;
       case (8 << 3) | 5:
-        log.flags = r.fixed32(end);
+        flags = r.fixed32(end);
         break;
       case (9 << 3) | 2:
-        log.traceId = readId(r, end, 16);
+        traceId = readId(r, end, 16);
         break;
       case (10 << 3) | 2:
-        log.spanId = readId(r, end, 8);
+        spanId = readId(r, end, 8);
         break;
       case (12 << 3) | 2:
-        log.eventName = readString(r, end);
+        eventName = readString(r, end);
         break;
       default:
         unknownField(r, tag, end, LogRecordSpec);
     }
   }
-  return log;
+  return {
+    timeUnixNano,
+    observedTimeUnixNano,
+    severityNumber,
+    severityText,
+    body: body === undefined ? {} : body,
+    attributes: attributes === NO_ATTRIBUTES ? [] : attributes,
+    droppedAttributesCount,
+    flags,
+    traceId,
+    spanId,
+    eventName,
+  };
 }

@@ -7,7 +7,8 @@ import type {
   NumberDataPoint,
   SummaryDataPoint,
 } from '../model/metrics.ts';
-import { decodeKeyValue, readId, unknownField } from './decode-common.ts';
+import { readAttributes, unknownField } from './decode-common.ts';
+import { readId } from './decode-ids.ts';
 import * as S from './schema.ts';
 import { WireError } from './wire-error.ts';
 import { type WireReader, WireType } from './wire-reader.ts';
@@ -20,7 +21,7 @@ export function decodeNumberPoint(r: WireReader, end: number): NumberDataPoint {
     const tag = r.tag(end);
     switch (tag) {
       case (7 << 3) | LEN:
-        p.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        p.attributes = readAttributes(r, end, tag, p.attributes);
         break;
       case (2 << 3) | 1:
         p.startTimeUnixNano = r.fixed64(end);
@@ -64,7 +65,7 @@ export function decodeHistogramPoint(r: WireReader, end: number): HistogramDataP
     const tag = r.tag(end);
     switch (tag) {
       case (9 << 3) | LEN:
-        p.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        p.attributes = readAttributes(r, end, tag, p.attributes);
         break;
       case (2 << 3) | 1:
         p.startTimeUnixNano = r.fixed64(end);
@@ -137,7 +138,7 @@ export function decodeExponentialPoint(r: WireReader, end: number): ExponentialH
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | LEN:
-        p.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        p.attributes = readAttributes(r, end, tag, p.attributes);
         break;
       case (2 << 3) | 1:
         p.startTimeUnixNano = r.fixed64(end);
@@ -213,7 +214,7 @@ export function decodeSummaryPoint(r: WireReader, end: number): SummaryDataPoint
     const tag = r.tag(end);
     switch (tag) {
       case (7 << 3) | LEN:
-        p.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        p.attributes = readAttributes(r, end, tag, p.attributes);
         break;
       case (2 << 3) | 1:
         p.startTimeUnixNano = r.fixed64(end);
@@ -255,7 +256,7 @@ function decodeExemplar(r: WireReader, end: number): Exemplar {
     const tag = r.tag(end);
     switch (tag) {
       case (7 << 3) | LEN:
-        e.filteredAttributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        e.filteredAttributes = readAttributes(r, end, tag, e.filteredAttributes);
         break;
       case (2 << 3) | 1:
         e.timeUnixNano = r.fixed64(end);

@@ -1,15 +1,15 @@
 // Full decoder of metrics/v1 messages into the data model (see decode-common.ts for the rules).
 import type { Metric, MetricsData, ResourceMetrics, ScopeMetrics } from '../model/metrics.ts';
 import {
-  decodeKeyValue,
+  readAttributes,
   decodeResource,
   decodeScope,
   emptyResource,
   emptyScope,
   readBool,
-  readString,
   unknownField,
 } from './decode-common.ts';
+import { readString } from './decode-strings.ts';
 import {
   decodeExponentialPoint,
   decodeHistogramPoint,
@@ -104,7 +104,7 @@ function decodeMetric(r: WireReader, end: number): Metric {
         };
         break;
       case (12 << 3) | LEN:
-        metric.metadata.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        metric.metadata = readAttributes(r, end, tag, metric.metadata);
         break;
       default:
         unknownField(r, tag, end, S.MetricSpec);

@@ -1,15 +1,16 @@
 // Full decoder of trace/v1 messages into the data model (see decode-common.ts for the rules).
 import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus, TracesData } from '../model/traces.ts';
 import {
-  decodeKeyValue,
   decodeResource,
   decodeScope,
   emptyResource,
   emptyScope,
-  readId,
-  readString,
+  NO_ATTRIBUTES,
+  readAttributes,
   unknownField,
 } from './decode-common.ts';
+import { readId } from './decode-ids.ts';
+import { readString } from './decode-strings.ts';
 import { EventSpec, LinkSpec, ResourceSpansSpec, ScopeSpansSpec, SpanSpec, StatusSpec } from './schema.ts';
 import { WireError } from './wire-error.ts';
 import type { WireReader } from './wire-reader.ts';
@@ -49,151 +50,178 @@ function decodeScopeSpans(r: WireReader, end: number): ScopeSpans {
   return out;
 }
 
+// Items are built as one object literal at the end, from locals: every Span (SpanEvent, SpanLink)
+// gets the same shape in one allocation, and a default status or attribute array is made only when the
+// message lacks the field, instead of a default that a decoded one then replaces.
 function decodeSpan(r: WireReader, end: number): Span {
-  const span: Span = {
-    traceId: '',
-    spanId: '',
-    traceState: '',
-    parentSpanId: '',
-    flags: 0,
-    name: '',
-    kind: 0,
-    startTimeUnixNano: 0n,
-    endTimeUnixNano: 0n,
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { message: '', code: 0 },
-  };
+  let traceId = '';
+  let spanId = '';
+  let traceState = '';
+  let parentSpanId = '';
+  let flags = 0;
+  let name = '';
+  let kind = 0;
+  let startTimeUnixNano = 0n;
+  let endTimeUnixNano = 0n;
+  let attributes = NO_ATTRIBUTES;
+  let droppedAttributesCount = 0;
+  const events: SpanEvent[] = [];
+  let droppedEventsCount = 0;
+  const links: SpanLink[] = [];
+  let droppedLinksCount = 0;
+  let status: SpanStatus | undefined;
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | 2:
-        span.traceId = readId(r, end, 16);
+        traceId = readId(r, end, 16);
         break;
       case (2 << 3) | 2:
-        span.spanId = readId(r, end, 8);
+        spanId = readId(r, end, 8);
         break;
       case (3 << 3) | 2:
-        span.traceState = readString(r, end);
+        traceState = readString(r, end);
         break;
       case (4 << 3) | 2:
-        span.parentSpanId = readId(r, end, 8);
+        parentSpanId = readId(r, end, 8);
         break;
       case (5 << 3) | 2:
-        span.name = readString(r, end);
+        name = readString(r, end);
         break;
       case (6 << 3) | 0:
-        span.kind = r.int32(end);
+        kind = r.int32(end);
         break;
       case (7 << 3) | 1:
-        span.startTimeUnixNano = r.fixed64(end);
+        startTimeUnixNano = r.fixed64(end);
         break;
       case (8 << 3) | 1:
-        span.endTimeUnixNano = r.fixed64(end);
+        endTimeUnixNano = r.fixed64(end);
         break;
       case (9 << 3) | 2:
-        span.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        attributes = readAttributes(r, end, tag, attributes);
         break;
       case (10 << 3) | 0:
-        span.droppedAttributesCount = r.uint32(end);
+        droppedAttributesCount = r.uint32(end);
         break;
       case (11 << 3) | 2:
-        span.events.push(decodeEvent(r, r.lengthEnd(end)));
+        events.push(decodeEvent(r, r.lengthEnd(end)));
         break;
       case (12 << 3) | 0:
-        span.droppedEventsCount = r.uint32(end);
+        droppedEventsCount = r.uint32(end);
         break;
       case (13 << 3) | 2:
-        span.links.push(decodeLink(r, r.lengthEnd(end)));
+        links.push(decodeLink(r, r.lengthEnd(end)));
         break;
       case (14 << 3) | 0:
-        span.droppedLinksCount = r.uint32(end);
+        droppedLinksCount = r.uint32(end);
         break;
       case (15 << 3) | 2:
-        span.status = decodeStatus(r, r.lengthEnd(end));
+        status = decodeStatus(r, r.lengthEnd(end));
         break;
       case (16 << 3) | 5:
-        span.flags = r.fixed32(end);
+        flags = r.fixed32(end);
         break;
       default:
         unknownField(r, tag, end, SpanSpec);
     }
   }
-  return span;
+  return {
+    traceId,
+    spanId,
+    traceState,
+    parentSpanId,
+    flags,
+    name,
+    kind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    attributes: attributes === NO_ATTRIBUTES ? [] : attributes,
+    droppedAttributesCount,
+    events,
+    droppedEventsCount,
+    links,
+    droppedLinksCount,
+    status: status === undefined ? { message: '', code: 0 } : status,
+  };
 }
 
 function decodeEvent(r: WireReader, end: number): SpanEvent {
-  const event: SpanEvent = { timeUnixNano: 0n, name: '', attributes: [], droppedAttributesCount: 0 };
+  let timeUnixNano = 0n;
+  let name = '';
+  let attributes = NO_ATTRIBUTES;
+  let droppedAttributesCount = 0;
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | 1:
-        event.timeUnixNano = r.fixed64(end);
+        timeUnixNano = r.fixed64(end);
         break;
       case (2 << 3) | 2:
-        event.name = readString(r, end);
+        name = readString(r, end);
         break;
       case (3 << 3) | 2:
-        event.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        attributes = readAttributes(r, end, tag, attributes);
         break;
       case (4 << 3) | 0:
-        event.droppedAttributesCount = r.uint32(end);
+        droppedAttributesCount = r.uint32(end);
         break;
       default:
         unknownField(r, tag, end, EventSpec);
     }
   }
-  return event;
+  return { timeUnixNano, name, attributes: attributes === NO_ATTRIBUTES ? [] : attributes, droppedAttributesCount };
 }
 
 function decodeLink(r: WireReader, end: number): SpanLink {
-  const link: SpanLink = {
-    traceId: '',
-    spanId: '',
-    traceState: '',
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-  };
+  let traceId = '';
+  let spanId = '';
+  let traceState = '';
+  let attributes = NO_ATTRIBUTES;
+  let droppedAttributesCount = 0;
+  let flags = 0;
   while (r.pos < end) {
     const tag = r.tag(end);
     switch (tag) {
       case (1 << 3) | 2:
-        link.traceId = readId(r, end, 16);
+        traceId = readId(r, end, 16);
         break;
       case (2 << 3) | 2:
-        link.spanId = readId(r, end, 8);
+        spanId = readId(r, end, 8);
         break;
       case (3 << 3) | 2:
-        link.traceState = readString(r, end);
+        traceState = readString(r, end);
         break;
       case (4 << 3) | 2:
-        link.attributes.push(decodeKeyValue(r, r.lengthEnd(end), 0));
+        attributes = readAttributes(r, end, tag, attributes);
         break;
       case (5 << 3) | 0:
-        link.droppedAttributesCount = r.uint32(end);
+        droppedAttributesCount = r.uint32(end);
         break;
       case (6 << 3) | 5:
-        link.flags = r.fixed32(end);
+        flags = r.fixed32(end);
         break;
       default:
         unknownField(r, tag, end, LinkSpec);
     }
   }
-  return link;
+  return {
+    traceId,
+    spanId,
+    traceState,
+    attributes: attributes === NO_ATTRIBUTES ? [] : attributes,
+    droppedAttributesCount,
+    flags,
+  };
 }
 
 function decodeStatus(r: WireReader, end: number): SpanStatus {
-  const status: SpanStatus = { message: '', code: 0 };
+  let message = '';
+  let code = 0;
   while (r.pos < end) {
     const tag = r.tag(end);
-    if (tag === ((2 << 3) | 2)) status.message = readString(r, end);
-    else if (tag === ((3 << 3) | 0)) status.code = r.int32(end);
+    if (tag === ((2 << 3) | 2)) message = readString(r, end);
+    else if (tag === ((3 << 3) | 0)) code = r.int32(end);
     else unknownField(r, tag, end, StatusSpec);
   }
-  return status;
+  return { message, code };
 }

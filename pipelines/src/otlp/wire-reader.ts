@@ -7,6 +7,9 @@ import { WireError } from './wire-error.ts';
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 
+/** Where int64() / uint64() assemble the rare values beyond 2^53 (see there). */
+const scratchView = new DataView(new ArrayBuffer(8));
+
 export class WireReader {
   readonly buf: Uint8Array;
   readonly view: DataView;
@@ -103,16 +106,26 @@ export class WireReader {
     this.hi = hi >>> 0;
   }
 
+  // 64-bit integers become one BigInt each: below 2^53 in magnitude through an exact double
+  // (BigInt(number)), beyond it through the scratch DataView (getBig*64), instead of the four
+  // BigInts that `(BigInt(hi) << 32n) | BigInt(lo)` allocates.
   uint64(end: number): bigint {
     this.varint64(end);
-    if (this.hi === 0) return BigInt(this.lo);
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    const hi = this.hi;
+    if (hi < 0x200000) return BigInt(hi * 4294967296 + this.lo);
+    scratchView.setUint32(0, this.lo, true);
+    scratchView.setUint32(4, hi, true);
+    return scratchView.getBigUint64(0, true);
   }
 
   int64(end: number): bigint {
     this.varint64(end);
-    if (this.hi === 0) return BigInt(this.lo);
-    return (BigInt(this.hi | 0) << 32n) + BigInt(this.lo);
+    const hi = this.hi | 0;
+    // hi in [-2^21, 2^21): |value| <= 2^53, so the double is exact.
+    if (hi < 0x200000 && hi >= -0x200000) return BigInt(hi * 4294967296 + this.lo);
+    scratchView.setUint32(0, this.lo, true);
+    scratchView.setUint32(4, hi, true);
+    return scratchView.getBigInt64(0, true);
   }
 
   skipVarint(end: number): void {
@@ -169,10 +182,8 @@ export class WireReader {
     const pos = this.pos;
     if (end - pos < 8) throw new WireError('truncated fixed64');
     this.pos = pos + 8;
-    const lo = this.view.getUint32(pos, true);
-    const hi = this.view.getUint32(pos + 4, true);
-    if (hi === 0) return BigInt(lo);
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    // One BigInt allocation (timestamps are all above 2^32, where the shift-and-or built four).
+    return this.view.getBigUint64(pos, true);
   }
 
   sfixed64(end: number): bigint {

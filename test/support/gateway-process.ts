@@ -8,8 +8,10 @@ import { freePort } from './free-port.ts';
 
 const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
-/** The V8 flags the Dockerfile and `./run start` give the gateway (see docs/OPERATIONS.md, "Memory"). */
-const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=4'];
+/** The V8 flags the image and `./run start` give the gateway, by role (see docs/OPERATIONS.md, "Memory"). */
+function shippedNodeFlags(role: unknown): string[] {
+  return [`--max-semi-space-size=${role === 'process' ? 32 : 4}`];
+}
 
 export interface GatewayProcess {
   dir: string;
@@ -34,6 +36,8 @@ export interface GatewayProcessOptions {
   ports?: { http: number; grpc: number; admin: number };
   /** Run the bundle from `npm run build` instead of the TypeScript sources (benchmarks measure what ships). */
   bundled?: boolean;
+  /** V8/Node flags for the bundle instead of the shipped ones (benchmarks comparing settings). */
+  nodeFlags?: string[];
 }
 
 /** Starts `otelgate start` as a real child process on free ports and waits for its ready line. */
@@ -55,7 +59,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   const configPath = join(dir, `config-${Date.now()}.yaml`);
   writeFileSync(configPath, stringify(config));
 
-  const entry = options.bundled ? [...SHIPPED_NODE_FLAGS, BUNDLE] : [CLI];
+  const role = (config.service as { role?: string } | undefined)?.role;
+  const entry = options.bundled ? [...(options.nodeFlags ?? shippedNodeFlags(role)), BUNDLE] : [CLI];
   const child = spawn(process.execPath, [...entry, 'start', '--config', configPath], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,7 +90,6 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
       (response) => response.ok,
       () => false,
     );
-    const role = (config.service as { role?: string } | undefined)?.role;
     if (healthy && (role === 'process' || (await portsOpen(ports)))) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

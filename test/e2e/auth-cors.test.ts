@@ -2,6 +2,7 @@
 // headers only from allowed origins, and never a wildcard with credentials (RELIABILITY.md #22, #23).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+import { grpcTraceExport } from '../support/grpc-export.ts';
 import { makeSpans, traceRequestProto } from '../support/otlp-payloads.ts';
 
 const KEY_A = 'key-for-tenant-a-0123456789';
@@ -53,21 +54,8 @@ describe('auth', () => {
 
   it('checks keys on gRPC too', async () => {
     const grpc = await import('@grpc/grpc-js');
-    const call = (metadata: InstanceType<typeof grpc.Metadata>) =>
-      new Promise<number>((resolve) => {
-        const client = new grpc.Client(gateway.grpcAddress, grpc.credentials.createInsecure());
-        client.makeUnaryRequest(
-          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          traceRequestProto(makeSpans(1)),
-          metadata,
-          (error) => {
-            client.close();
-            resolve(error?.code ?? grpc.status.OK);
-          },
-        );
-      });
+    const call = async (metadata: InstanceType<typeof grpc.Metadata>) =>
+      (await grpcTraceExport(gateway.grpcAddress, traceRequestProto(makeSpans(1)), metadata))?.code ?? grpc.status.OK;
     expect(await call(new grpc.Metadata())).toBe(grpc.status.UNAUTHENTICATED);
     const wrong = new grpc.Metadata();
     wrong.set('authorization', 'Bearer wrong-key-wrong-key');

@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, exportedSpans } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+import { grpcTraceExport } from '../support/grpc-export.ts';
 import { makeSpans, spanIds, traceRequestProto } from '../support/otlp-payloads.ts';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -171,21 +172,7 @@ describe('OTLP/HTTP bad input', () => {
 });
 
 describe('OTLP/gRPC bad input', () => {
-  function grpcExport(body: Buffer): Promise<grpc.ServiceError | null> {
-    const client = new grpc.Client(gateway.grpcAddress, grpc.credentials.createInsecure());
-    return new Promise((resolve) => {
-      client.makeUnaryRequest(
-        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        (bytes: Buffer) => bytes,
-        (bytes: Buffer) => bytes,
-        body,
-        (error) => {
-          client.close();
-          resolve(error);
-        },
-      );
-    });
-  }
+  const grpcExport = (body: Buffer) => grpcTraceExport(gateway.grpcAddress, body);
 
   it('accepts a valid request', async () => {
     expect(await grpcExport(traceRequestProto(makeSpans(2)))).toBeNull();

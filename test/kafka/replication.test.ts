@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, eventuallyAsync, exportedSpans } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+import { grpcTraceExport } from '../support/grpc-export.ts';
 import { makeSpans, spanIds, traceRequestProto } from '../support/otlp-payloads.ts';
 import { consumeUntil } from './consume-until.ts';
 import { type KafkaCluster, startKafkaCluster } from './kafka-cluster-service.ts';
@@ -152,7 +153,7 @@ describe('gateway on a topic short of in-sync replicas', () => {
       }, 60_000);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await refused.text()).toMatch(/NOT_ENOUGH_REPLICAS/);
-      const error = await grpcExport(gateway.grpcAddress, traceRequestProto(makeSpans(2, 'isr-grpc')));
+      const error = await grpcTraceExport(gateway.grpcAddress, traceRequestProto(makeSpans(2, 'isr-grpc')));
       expect(error?.code).toBe(grpc.status.UNAVAILABLE);
       expect(error?.metadata.get('grpc-status-details-bin')).toHaveLength(1);
       // Not ready for as long as the ISR stays short: the probe (every 250 ms here) asks for the
@@ -191,19 +192,3 @@ describe('gateway on a topic short of in-sync replicas', () => {
     expect([...acknowledged].filter((id) => !delivered.has(id))).toEqual([]);
   }, 420_000);
 });
-
-function grpcExport(address: string, body: Buffer): Promise<grpc.ServiceError | null> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      (bytes: Buffer) => bytes,
-      (bytes: Buffer) => bytes,
-      body,
-      (error) => {
-        client.close();
-        resolve(error);
-      },
-    );
-  });
-}

@@ -50,9 +50,14 @@ export function uniqueName(prefix: string): string {
 /** The node's SASL_PLAINTEXT listener (test/services/kafka: port + 2, user `otelgate`). */
 export const KAFKA_SASL_USER = { username: 'otelgate', password: 'otelgate-secret' };
 export function saslBrokers(brokers: string[]): string[] {
+  return listenerBrokers(brokers, 2);
+}
+
+/** The same nodes' listener `offset` ports above the plaintext one. */
+function listenerBrokers(brokers: string[], offset: number): string[] {
   return brokers.map((broker) => {
     const [host, port] = broker.split(':');
-    return `${host}:${Number(port) + 2}`;
+    return `${host}:${Number(port) + offset}`;
   });
 }
 
@@ -65,11 +70,7 @@ export async function sharedTls(): Promise<{ brokers: string[]; caFile: string }
     process.env.KAFKA_BROKERS && process.env.KAFKA_TLS_CA_FILE
       ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS, KAFKA_TLS_CA_FILE: process.env.KAFKA_TLS_CA_FILE }
       : await startKafkaNode(Number(process.env.KAFKA_BROKERS?.split(':')[1] ?? 19092));
-  const brokers = env.KAFKA_BROKERS.split(',').map((broker) => {
-    const [host, port] = broker.split(':');
-    return `${host}:${Number(port) + 3}`;
-  });
-  return { brokers, caFile: env.KAFKA_TLS_CA_FILE };
+  return { brokers: listenerBrokers(env.KAFKA_BROKERS.split(','), 3), caFile: env.KAFKA_TLS_CA_FILE };
 }
 
 /** A free port with the three after it free too (broker, controller, SASL and SSL listeners). */

@@ -12,6 +12,7 @@ import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import { encodeLogs, encodeMetrics, encodeTraces } from '@otelgate/pipelines/otlp/encode.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sumCounter } from '../../loadtest/collector/accepted-spans.ts';
 import { instantQuery } from '../deploy/prometheus-service.ts';
 import { ClosableProxy } from '../support/closable-proxy.ts';
 import { eventuallyAsync } from '../support/file-output.ts';
@@ -232,36 +233,23 @@ async function esSearch(index: string, body: unknown): Promise<{ total: number }
   return { total: result.hits.total.value };
 }
 
-/** How many of `ids` Elasticsearch holds, asked in chunks (ids query). */
-async function spansFound(ids: string[]): Promise<number> {
+/** How many documents of `index` match `query(chunk)`, asked 1,000 values at a time. */
+async function documentsFound(index: string, values: string[], query: (chunk: string[]) => unknown): Promise<number> {
   let found = 0;
-  for (let i = 0; i < ids.length; i += 1_000) {
-    const chunk = ids.slice(i, i + 1_000);
-    found += (await esSearch('traces', { size: 0, track_total_hits: true, query: { ids: { values: chunk } } })).total;
+  for (let i = 0; i < values.length; i += 1_000) {
+    const chunk = values.slice(i, i + 1_000);
+    found += (await esSearch(index, { size: 0, track_total_hits: true, query: query(chunk) })).total;
   }
   return found;
 }
 
-async function logsFound(seqs: string[]): Promise<number> {
-  let found = 0;
-  for (let i = 0; i < seqs.length; i += 1_000) {
-    const chunk = seqs.slice(i, i + 1_000);
-    found += (
-      await esSearch('logs', { size: 0, track_total_hits: true, query: { terms: { 'attributes.probe.seq': chunk } } })
-    ).total;
-  }
-  return found;
-}
+const spansFound = (ids: string[]) => documentsFound('traces', ids, (chunk) => ({ ids: { values: chunk } }));
+const logsFound = (seqs: string[]) =>
+  documentsFound('logs', seqs, (chunk) => ({ terms: { 'attributes.probe.seq': chunk } }));
 
 /** Items `exporter` could not confirm so far (retryable), from the gateway's own /metrics. */
-async function failedItems(exporter: string): Promise<number> {
-  const text = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('otelgate_exporter_failed_items') && line.includes(`exporter="${exporter}"`))
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
+function failedItems(exporter: string): Promise<number> {
+  return sumCounter(`${gateway.adminUrl}/metrics`, 'otelgate_exporter_failed_items', { exporter });
 }
 
 /** Values of `field` held by more than one document (one shard, so the terms aggregation is exact). */

@@ -4,10 +4,10 @@
 // workers, libuv pool), to tell per-request work from background work.
 //   node loadtest/collector/low-rate.ts [--seconds N] [--transport http|grpc] [--kafka host:port]
 // Needs the bundle (`bash scripts/build.sh`), the Collector (build-collector.sh) and a broker.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startGatewayProcess } from '../../test/support/gateway-process.ts';
-import { cpuSeconds } from '../bench/proc-sampler.ts';
+import { cpuSeconds, threadCpuSeconds } from '../bench/proc-sampler.ts';
 import { runLoad } from '../bench/run-load.ts';
 import { collectorBinaries } from './collector-binaries.ts';
 import { ingestToKafkaConfig } from './collector-config.ts';
@@ -26,25 +26,13 @@ const transport = values.transport as 'http' | 'grpc';
 const brokers = values.kafka.split(',');
 const RATES = [100, 1_000, 0]; // requests per second; 0 = as fast as acks allow (16 in flight)
 
-/** CPU seconds per thread name (`MainThread`, `V8Worker`, `libuv-worker`, ...). */
-function threadCpu(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-  }
-  return byName;
-}
-
 async function measure(name: string, pid: number, target: string, perThread: boolean): Promise<void> {
   // Steady state: a few seconds of load first, so otelgate's JIT compiles the hot path (its V8
   // compiler threads otherwise charge the first phase) and both servers have their connections up.
   await runLoad({ transport, target, spansPerRequest: 100, concurrency: 16, ratePerSecond: 1_000, durationSeconds: 3 });
   for (const rate of RATES) {
     const cpuBefore = cpuSeconds(pid);
-    const threadsBefore = perThread ? threadCpu(pid) : new Map<string, number>();
+    const threadsBefore = perThread ? threadCpuSeconds(pid) : new Map<string, number>();
     const load = await runLoad({
       transport,
       target,
@@ -56,7 +44,7 @@ async function measure(name: string, pid: number, target: string, perThread: boo
     const perMillion = (cpu: number) => ((cpu / Math.max(1, load.spans)) * 1e6).toFixed(2);
     let line = `${name.padEnd(9)} ${transport} ${rate ? `${rate} req/s` : 'max'}: ${Math.round(load.spansPerSecond)} spans/s, ${perMillion(cpuSeconds(pid) - cpuBefore)} CPU-s per million spans`;
     if (perThread) {
-      const parts = [...threadCpu(pid)]
+      const parts = [...threadCpuSeconds(pid)]
         .map(([thread, cpu]) => [thread, cpu - (threadsBefore.get(thread) ?? 0)] as const)
         .filter(([, cpu]) => cpu > 0.01)
         .map(([thread, cpu]) => `${thread} ${perMillion(cpu)}`);

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
@@ -10,6 +9,7 @@ import { InFlightLimiter } from './ingest/in-flight-limiter.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { startProcessRole, type ProcessRole } from './process/start-process-role.ts';
 import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
+import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
 import { startSelfTelemetry } from './telemetry/self-metrics.ts';
@@ -33,7 +33,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (runsProcess) processRole = await startProcessRole(config, buffer, logger);
 
   let httpServer: Server | undefined;
-  let grpcServer: (grpc.Server & { boundPort?: number }) | undefined;
+  let grpcServer: GrpcServer | undefined;
   if (runsIngest) {
     const ingest = new IngestService({
       producer: buffer.producer,
@@ -78,14 +78,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return {
     ports: {
       http: httpServer ? boundPort(httpServer) : undefined,
-      grpc: grpcServer?.boundPort,
+      grpc: grpcServer?.port,
       admin: boundPort(admin),
     },
     async stop() {
-      await Promise.all([
-        httpServer && closeHttp(httpServer),
-        grpcServer && new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())),
-      ]);
+      await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
       await processRole?.stop();
       await buffer.close();
       await new Promise((resolve) => admin.close(resolve));

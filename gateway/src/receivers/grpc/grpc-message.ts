@@ -1,0 +1,90 @@
+// Reading the one request message of a unary gRPC call: a 5-byte prefix (compressed flag,
+// big-endian length) and the message. The length is checked against the limit as soon as the
+// prefix arrives, so an oversized message is refused before it is buffered.
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+
+const PREFIX_BYTES = 5;
+
+export async function readUnaryMessage(stream: Readable, encoding: string | undefined, limit: number): Promise<Buffer> {
+  const { compressed, message } = await readFrame(stream, limit);
+  if (!compressed) return message;
+  return decompress(message, (encoding ?? 'identity').toLowerCase(), limit);
+}
+
+function readFrame(stream: Readable, limit: number): Promise<{ compressed: boolean; message: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let declared = -1;
+    let compressed = false;
+    const stop = (error: Error) => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('close', onClose);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (declared < 0 && received >= PREFIX_BYTES) {
+        const head = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+        compressed = head[0] === 1;
+        declared = head.readUInt32BE(1);
+        if (head[0] > 1) stop(new OtelgateError('invalid-argument', `invalid gRPC message flag ${head[0]}`));
+        else if (declared > limit) stop(tooLarge(declared, limit));
+      }
+      if (declared >= 0 && received > PREFIX_BYTES + declared) {
+        stop(new OtelgateError('invalid-argument', 'a unary call carried more than one request message'));
+      }
+    };
+    const onEnd = () => {
+      stream.off('data', onData);
+      stream.off('close', onClose);
+      if (received === 0) return reject(new OtelgateError('invalid-argument', 'the call carried no request message'));
+      if (declared < 0 || received < PREFIX_BYTES + declared) {
+        return reject(new OtelgateError('invalid-argument', 'the request message is truncated'));
+      }
+      const frame = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+      resolve({ compressed, message: frame.subarray(PREFIX_BYTES) });
+    };
+    // Closed before the end: the client cancelled or the connection went away.
+    const onClose = () => stop(new OtelgateError('invalid-argument', 'the client cancelled the call'));
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('close', onClose);
+  });
+}
+
+async function decompress(message: Buffer, encoding: string, limit: number): Promise<Buffer> {
+  try {
+    // The limit applies to the inflated bytes and zlib enforces it while inflating, so a small
+    // gzip bomb never grows past it.
+    if (encoding === 'gzip') return await gunzip(message, { maxOutputLength: limit });
+    if (encoding === 'deflate') return await inflate(message, { maxOutputLength: limit });
+  } catch (error) {
+    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new OtelgateError('payload-too-large', `request message inflates past the limit of ${limit} bytes`);
+    }
+    throw new OtelgateError(
+      'invalid-argument',
+      `request message is not valid ${encoding}: ${(error as Error).message}`,
+    );
+  }
+  throw new OtelgateError(
+    'unsupported-media-type',
+    `compressed message with grpc-encoding "${encoding}": use gzip, deflate or identity`,
+  );
+}
+
+function tooLarge(declared: number, limit: number): OtelgateError {
+  return new OtelgateError(
+    'payload-too-large',
+    `request message of ${declared} bytes exceeds the limit of ${limit} bytes (receivers.otlp.grpc.maxRecvMsgSizeMiB)`,
+  );
+}

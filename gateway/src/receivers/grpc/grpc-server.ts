@@ -1,0 +1,166 @@
+// A unary-only gRPC server on node:http2, for the three OTLP Export methods. Written by hand, not
+// taken from a library, because it is the hot path: grpc-js's per-call machinery (metadata
+// objects, filter stacks, call state) cost about as much CPU per request as the rest of ingest
+// together (docs/BENCHMARKS.md, "OTLP/gRPC on node:http2"), and OTLP needs only what the
+// gRPC-over-HTTP/2 protocol says about a unary call: one length-prefixed message in, one out,
+// the status in trailers (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
+import http2 from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { readUnaryMessage } from './grpc-message.ts';
+
+const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD } = http2.constants;
+
+/** Status codes from the gRPC spec that the transport itself answers with. */
+const UNIMPLEMENTED = 12;
+const INTERNAL = 13;
+
+/** What a unary handler gets: the call's metadata, its peer, and one way to read and to answer it. */
+export interface UnaryCall {
+  /** A metadata entry (request header) by lower-case name. */
+  header(name: string): string | undefined;
+  readonly peerAddress: string | undefined;
+  /** The request message, decompressed. Rejects with an OtelgateError for what the caller sent wrong. */
+  readMessage(): Promise<Buffer>;
+  /** Answers with one response message and status OK. */
+  reply(message: Uint8Array): void;
+  /** Answers with a status (trailers only); `details` is the binary google.rpc.Status. */
+  fail(code: number, message: string, details?: Uint8Array): void;
+}
+
+export type UnaryHandler = (call: UnaryCall) => void;
+
+export interface GrpcServerOptions {
+  /** Handlers by full method path, `/package.Service/Method`. */
+  handlers: Record<string, UnaryHandler>;
+  /** Largest request message, after decompression. */
+  maxMessageBytes: number;
+  logger: Logger;
+}
+
+export interface GrpcServer {
+  readonly port: number;
+  /** Stops accepting connections; open ones get GOAWAY and close once their calls are answered. */
+  close(): Promise<void>;
+}
+
+// Larger than HTTP/2's 64 KiB default, so a client can send a typical export (tens to hundreds
+// of KB) without waiting for WINDOW_UPDATE round trips.
+const STREAM_WINDOW_BYTES = 1024 * 1024;
+const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
+
+export async function startGrpcServer(host: string, port: number, options: GrpcServerOptions): Promise<GrpcServer> {
+  const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.on('error', (error) => options.logger.debug({ err: error }, 'gRPC connection failed'));
+    session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES));
+    // A reply is three small writes (headers, message, trailers): no Nagle delay between them.
+    (session.socket as Socket).setNoDelay(true);
+  });
+  server.on('stream', (stream, headers) => serveStream(stream, headers, options));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new Error(`cannot listen on ${host}:${port}: ${error.message}`)));
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.close();
+      }),
+  };
+}
+
+function serveStream(
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  options: GrpcServerOptions,
+): void {
+  // An unhandled 'error' on a stream (a client resetting it mid-call) would crash the process.
+  stream.on('error', (error) => options.logger.debug({ err: error }, 'gRPC stream failed'));
+  const contentType = first(headers[HTTP2_HEADER_CONTENT_TYPE]) ?? '';
+  if (!contentType.startsWith('application/grpc')) {
+    // The spec answers a non-gRPC request with an HTTP status, not a gRPC one.
+    respondIfOpen(stream, {
+      [HTTP2_HEADER_STATUS]: 415,
+      'grpc-status': INTERNAL,
+      'grpc-message': 'not a gRPC request',
+    });
+    return;
+  }
+  const path = first(headers[HTTP2_HEADER_PATH]) ?? '';
+  const handler = headers[HTTP2_HEADER_METHOD] === 'POST' ? options.handlers[path] : undefined;
+  if (!handler) {
+    stream.resume();
+    trailersOnly(stream, UNIMPLEMENTED, `unknown method ${path}`);
+    return;
+  }
+  const socket = stream.session?.socket as Socket | undefined;
+  handler({
+    header: (name) => first(headers[name]),
+    peerAddress: normalizeAddress(socket?.remoteAddress),
+    readMessage: () => readUnaryMessage(stream, first(headers['grpc-encoding']), options.maxMessageBytes),
+    reply: (message) => reply(stream, message),
+    fail: (code, message, details) => trailersOnly(stream, code, message, details),
+  });
+}
+
+function reply(stream: http2.ServerHttp2Stream, message: Uint8Array): void {
+  if (stream.destroyed || stream.headersSent) return;
+  const frame = Buffer.allocUnsafe(5 + message.length);
+  frame[0] = 0; // not compressed
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  stream.respond(
+    { [HTTP2_HEADER_STATUS]: 200, [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc' },
+    { waitForTrailers: true },
+  );
+  stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+  stream.end(frame);
+}
+
+/** A response of headers only, carrying the status (the spec's Trailers-Only). */
+function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: string, details?: Uint8Array): void {
+  const headers: http2.OutgoingHttpHeaders = {
+    [HTTP2_HEADER_STATUS]: 200,
+    [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
+    'grpc-status': String(code),
+    'grpc-message': encodeGrpcMessage(message),
+  };
+  // Binary metadata is base64; the spec asks senders to leave out the padding.
+  if (details) headers['grpc-status-details-bin'] = Buffer.from(details).toString('base64').replace(/=+$/, '');
+  respondIfOpen(stream, headers);
+}
+
+function respondIfOpen(stream: http2.ServerHttp2Stream, headers: http2.OutgoingHttpHeaders): void {
+  if (stream.destroyed || stream.headersSent) return;
+  stream.respond(headers, { endStream: true });
+  // What the client still sends (a refused message's rest) is read and thrown away.
+  stream.resume();
+}
+
+/** grpc-message is percent-encoded: every byte outside printable ASCII, and '%' itself. */
+export function encodeGrpcMessage(message: string): string {
+  let encoded = '';
+  for (const byte of Buffer.from(message, 'utf8')) {
+    encoded +=
+      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function normalizeAddress(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') ? address.slice(7) : address;
+}

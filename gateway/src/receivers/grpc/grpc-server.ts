@@ -57,9 +57,10 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
     session.once('close', () => sessions.delete(session));
     session.on('error', (error) => options.logger.debug({ err: error }, 'gRPC connection failed'));
     session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES));
-    // A reply is three small writes (headers, message, trailers): no Nagle delay between them.
-    (session.socket as Socket).setNoDelay(true);
   });
+  // A reply is three small writes (headers, message, trailers): no Nagle delay between them. Set
+  // on the raw socket: once HTTP/2 owns it, its proxy refuses socket calls.
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('stream', (stream, headers) => serveStream(stream, headers, options));
 
   await new Promise<void>((resolve, reject) => {

@@ -227,6 +227,62 @@ describe('OTLP protobuf bad input', () => {
     expect(expectAgreement('logs', withUnknown)).toEqual({ ok: true, items: 7 });
   });
 
+  it('agrees with the decoder on any byte changed in plain attributes (the scanner takes them on a fast path)', () => {
+    const attributes = [
+      { key: 'http.route', value: { stringValue: '/api/items/:id' } },
+      { key: 'empty', value: { stringValue: '' } },
+      { key: 'n', value: { intValue: -5n } },
+      { key: 'big', value: { intValue: 1234567n } },
+      { key: 'ok', value: { boolValue: true } },
+      { key: 'ratio', value: { doubleValue: 0.25 } },
+      { key: '', value: { intValue: 0n } },
+    ];
+    const bytes = encodeLogs({
+      resourceLogs: [
+        {
+          resource: { attributes, droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeLogs: [
+            {
+              scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              logRecords: [
+                {
+                  timeUnixNano: 1n,
+                  observedTimeUnixNano: 1n,
+                  severityNumber: 9,
+                  severityText: 'INFO',
+                  body: { stringValue: 'ok' },
+                  attributes,
+                  droppedAttributesCount: 0,
+                  flags: 0,
+                  traceId: '',
+                  spanId: '',
+                  eventName: '',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(expectAgreement('logs', bytes)).toEqual({ ok: true, items: 1 });
+    const values = [0x00, 0x01, 0x02, 0x08, 0x0a, 0x10, 0x12, 0x18, 0x21, 0x22, 0x7f, 0x80, 0xc3, 0xff];
+    let refused = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      for (const value of [...values, bytes[at] + 1, bytes[at] - 1]) {
+        const mutated = bytes.slice();
+        mutated[at] = value;
+        const scanned = expectAgreement('logs', mutated);
+        if (!scanned.ok) {
+          refused++;
+          expect(scanned).toEqual(outcome(() => itemsOf('logs', mutated)));
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
   it('never crashes on random or mutated bytes, and scanner and decoder always agree (seeded fuzz)', () => {
     let seed = 0x2f6b_1d3a;
     const random = () => {

@@ -209,6 +209,10 @@ function scanMessage(r: WireReader, spec: MessageSpec, end: number, depth: numbe
 // table lookups of scanMessage, and refuse exactly what scanMessage would, with the same paths.
 
 function scanKeyValue(r: WireReader, end: number, depth: number, state: ScanState): void {
+  if (depth < state.maxDepth && isPlainKeyValue(r.buf, r.pos, end)) {
+    r.pos = end;
+    return;
+  }
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag === ((1 << 3) | WireType.LEN)) {
@@ -235,6 +239,45 @@ function scanKeyValue(r: WireReader, end: number, depth: number, state: ScanStat
       r.skip(tag, end);
     }
   }
+}
+
+/**
+ * True when buf[start, end) is the shape nearly every attribute has, and valid: a key of under 128
+ * ASCII bytes, then a value of under 128 bytes holding one ASCII string, bool, int or double. It
+ * reads the bytes directly instead of through WireReader's calls and the AnyValue walk: 1,300 of
+ * the 1,500 attributes of the benchmark's 100-span request take it, and its scan went from ~104 to
+ * ~84 µs. Anything else, valid or not, returns false and takes the general walk, which refuses
+ * with the path; so this never throws and decides nothing but "fine".
+ */
+function isPlainKeyValue(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 4 || buf[start] !== ((1 << 3) | WireType.LEN)) return false;
+  const keyEnd = start + 2 + buf[start + 1];
+  // A length byte of 0x80 and more (a longer varint) puts keyEnd past end or onto the wrong byte.
+  if (buf[start + 1] >= 0x80 || keyEnd + 2 > end || buf[keyEnd] !== ((2 << 3) | WireType.LEN)) return false;
+  const valueStart = keyEnd + 2;
+  if (buf[keyEnd + 1] >= 0x80 || valueStart + buf[keyEnd + 1] !== end || valueStart === end) return false;
+  if (!isAscii(buf, start + 2, keyEnd)) return false;
+  switch (buf[valueStart]) {
+    case (1 << 3) | WireType.LEN: // stringValue
+      return buf[valueStart + 1] === end - valueStart - 2 && isAscii(buf, valueStart + 2, end);
+    case (2 << 3) | WireType.VARINT: // boolValue
+    case (3 << 3) | WireType.VARINT: {
+      // intValue: a varint of 1 to 10 bytes ending exactly at `end`.
+      if (end - valueStart - 1 > 10 || end - valueStart < 2 || buf[end - 1] >= 0x80) return false;
+      for (let i = valueStart + 1; i < end - 1; i++) if (buf[i] < 0x80) return false;
+      return true;
+    }
+    case (4 << 3) | WireType.I64: // doubleValue
+      return end - valueStart === 9;
+    default:
+      return false;
+  }
+}
+
+function isAscii(buf: Uint8Array, start: number, end: number): boolean {
+  let bits = 0;
+  for (let i = start; i < end; i++) bits |= buf[i];
+  return bits < 0x80;
 }
 
 function lengthOf(r: WireReader, end: number, name: string): number {

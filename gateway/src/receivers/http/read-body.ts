@@ -7,25 +7,48 @@ const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
 const zstdDecompress = promisify(zlib.zstdDecompress);
 
-/** Reads the raw body, refusing before buffering when it is announced or found to be over `limit`. */
-export async function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the raw body, refusing before buffering when it is announced or found to be over `limit`.
+ * Listens for 'data' rather than iterating the request: the async iterator costs a promise and a
+ * microtask turn per chunk on the hot path.
+ */
+export function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const announced = Number(request.headers['content-length'] ?? Number.NaN);
   if (announced > limit) {
-    throw new OtelgateError(
-      'payload-too-large',
-      `request body of ${announced} bytes exceeds the limit of ${limit} bytes`,
+    return Promise.reject(
+      new OtelgateError('payload-too-large', `request body of ${announced} bytes exceeds the limit of ${limit} bytes`),
     );
   }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > limit) {
-      throw new OtelgateError('payload-too-large', `request body exceeds the limit of ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const stop = (error: Error) => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('close', onClose);
+      request.off('error', stop);
+      // Stop reading; the caller answers and closes the connection.
+      request.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit)
+        return stop(new OtelgateError('payload-too-large', `request body exceeds the limit of ${limit} bytes`));
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      request.off('close', onClose);
+      request.off('error', stop);
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    };
+    const onClose = () =>
+      stop(new OtelgateError('invalid-argument', 'the client closed the connection before the body ended'));
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('close', onClose);
+    request.once('error', stop);
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http2 from 'node:http2';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -127,6 +128,19 @@ describe('unary gRPC server on node:http2', () => {
     expect(error?.details).toBe(
       `request message of ${LIMIT + 1} bytes exceeds the limit of ${LIMIT} bytes (receivers.otlp.grpc.maxRecvMsgSizeMiB)`,
     );
+  });
+
+  it('refuses a message announcing a huge length from its prefix, before the bytes arrive', async () => {
+    const session = http2.connect(`http://127.0.0.1:${server.port}`);
+    const stream = session.request({ ':method': 'POST', ':path': ECHO, 'content-type': 'application/grpc' });
+    stream.on('error', () => {});
+    const prefix = Buffer.from([0, 0x40, 0, 0, 0]); // 1 GiB announced, the stream left open
+    stream.write(prefix);
+    const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+    expect(headers['grpc-status']).toBe(String(grpc.status.RESOURCE_EXHAUSTED));
+    expect(decodeURIComponent(String(headers['grpc-message']))).toContain('request message of 1073741824 bytes');
+    stream.close();
+    session.close();
   });
 
   it('refuses a gzip message that inflates past the limit', async () => {

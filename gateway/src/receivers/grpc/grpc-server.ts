@@ -96,7 +96,11 @@ function serveStream(
     return;
   }
   const path = first(headers[HTTP2_HEADER_PATH]) ?? '';
-  const handler = headers[HTTP2_HEADER_METHOD] === 'POST' ? options.handlers[path] : undefined;
+  // Own properties only: `handlers` is a plain object, and a path must never find Object's members.
+  const handler =
+    headers[HTTP2_HEADER_METHOD] === 'POST' && Object.hasOwn(options.handlers, path)
+      ? options.handlers[path]
+      : undefined;
   if (!handler) {
     stream.resume();
     trailersOnly(stream, UNIMPLEMENTED, `unknown method ${path}`);

@@ -1,7 +1,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OtelgateError } from '../errors/error-kinds.ts';
-import type { Signal } from '../model/common.ts';
+import type { KeyValue, Signal } from '../model/common.ts';
 import { decodeExportRequest, decodeLogs } from './decode.ts';
 import { encodeLogs } from './encode.ts';
 import { sdkLogRequest, sdkMetricsRequest, sdkSpans } from './fixtures/sdk-requests.ts';
@@ -91,6 +91,39 @@ function logWithBody(body: Uint8Array): Uint8Array {
   return frame(0x0a, frame(0x12, frame(0x12, frame(0x2a, body))));
 }
 
+/** A LogsData of one resource, one scope and one INFO record carrying `attributes`. */
+function oneLogRecord(attributes: KeyValue[], resourceAttributes: KeyValue[] = []): Uint8Array {
+  return encodeLogs({
+    resourceLogs: [
+      {
+        resource: { attributes: resourceAttributes, droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeLogs: [
+          {
+            scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: [
+              {
+                timeUnixNano: 1n,
+                observedTimeUnixNano: 1n,
+                severityNumber: 9,
+                severityText: 'INFO',
+                body: { stringValue: 'ok' },
+                attributes,
+                droppedAttributesCount: 0,
+                flags: 0,
+                traceId: '',
+                spanId: '',
+                eventName: '',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
 let traces: Uint8Array;
 let metrics: Uint8Array;
 let logs: Uint8Array;
@@ -134,38 +167,10 @@ describe('OTLP protobuf bad input', () => {
   });
 
   it('refuses invalid UTF-8 naming the field', () => {
-    const bytes = encodeLogs({
-      resourceLogs: [
-        {
-          resource: { attributes: [], droppedAttributesCount: 0 },
-          schemaUrl: '',
-          scopeLogs: [
-            {
-              scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
-              schemaUrl: '',
-              logRecords: [
-                {
-                  timeUnixNano: 1n,
-                  observedTimeUnixNano: 1n,
-                  severityNumber: 9,
-                  severityText: 'INFO',
-                  body: { stringValue: 'ok' },
-                  attributes: [
-                    { key: 'a', value: { stringValue: 'fine' } },
-                    { key: 'b', value: { stringValue: 'caf\u00e9 MARK' } },
-                  ],
-                  droppedAttributesCount: 0,
-                  flags: 0,
-                  traceId: '',
-                  spanId: '',
-                  eventName: '',
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    const bytes = oneLogRecord([
+      { key: 'a', value: { stringValue: 'fine' } },
+      { key: 'b', value: { stringValue: 'caf\u00e9 MARK' } },
+    ]);
     const at = Buffer.from(bytes).indexOf('MARK');
     bytes[at] = 0xff;
     const expected = 'resourceLogs[0].scopeLogs[0].logRecords[0].attributes[1].value.stringValue: invalid UTF-8';
@@ -237,35 +242,7 @@ describe('OTLP protobuf bad input', () => {
       { key: 'ratio', value: { doubleValue: 0.25 } },
       { key: '', value: { intValue: 0n } },
     ];
-    const bytes = encodeLogs({
-      resourceLogs: [
-        {
-          resource: { attributes, droppedAttributesCount: 0 },
-          schemaUrl: '',
-          scopeLogs: [
-            {
-              scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
-              schemaUrl: '',
-              logRecords: [
-                {
-                  timeUnixNano: 1n,
-                  observedTimeUnixNano: 1n,
-                  severityNumber: 9,
-                  severityText: 'INFO',
-                  body: { stringValue: 'ok' },
-                  attributes,
-                  droppedAttributesCount: 0,
-                  flags: 0,
-                  traceId: '',
-                  spanId: '',
-                  eventName: '',
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    const bytes = oneLogRecord(attributes, attributes);
     expect(expectAgreement('logs', bytes)).toEqual({ ok: true, items: 1 });
     const values = [0x00, 0x01, 0x02, 0x08, 0x0a, 0x10, 0x12, 0x18, 0x21, 0x22, 0x7f, 0x80, 0xc3, 0xff];
     let refused = 0;

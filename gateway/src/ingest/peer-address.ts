@@ -1,5 +1,10 @@
 import { BlockList, isIP } from 'node:net';
 
+/** An IPv4 peer on a dual-stack socket shows as `::ffff:1.2.3.4`; this gives `1.2.3.4`. */
+export function unmappedAddress(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
 /**
  * The client address for geoip: the socket peer, or, when that peer is a trusted proxy, the
  * right-most X-Forwarded-For entry that is not itself a trusted proxy (left-most entries are
@@ -20,7 +25,7 @@ export function createPeerAddressResolver(
     return family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
   };
   return (remote, forwardedFor) => {
-    const peer = remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
+    const peer = unmappedAddress(remote);
     if (!peer || trustedProxies.length === 0 || !isTrusted(peer) || !forwardedFor) return peer;
     const hops = forwardedFor
       .split(',')

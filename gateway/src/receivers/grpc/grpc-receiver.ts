@@ -7,6 +7,7 @@ import { parseEndpoint } from '../../config/endpoint.ts';
 import type { GrpcReceiverConfig } from '../../config/schema.ts';
 import type { InFlightLimiter } from '../../ingest/in-flight-limiter.ts';
 import type { IngestService } from '../../ingest/ingest-service.ts';
+import { unmappedAddress } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { encodeRpcStatus } from '../rpc-status.ts';
 import { type GrpcServer, startGrpcServer, type UnaryCall, type UnaryHandler } from './grpc-server.ts';
@@ -73,7 +74,7 @@ async function accept(signal: Signal, call: UnaryCall, options: GrpcReceiverOpti
       body,
       json: false,
       tenant,
-      peerAddress: call.peerAddress,
+      peerAddress: unmappedAddress(call.peerAddress),
     });
   } catch (error) {
     outcome = asOtelgateError(error).kind;

@@ -19,6 +19,7 @@ const INTERNAL = 13;
 export interface UnaryCall {
   /** A metadata entry (request header) by lower-case name. */
   header(name: string): string | undefined;
+  /** The socket's remote address, as the OS gives it. */
   readonly peerAddress: string | undefined;
   /** The request message, decompressed. Rejects with an OtelgateError for what the caller sent wrong. */
   readMessage(): Promise<Buffer>;
@@ -109,7 +110,7 @@ function serveStream(
   const socket = stream.session?.socket as Socket | undefined;
   handler({
     header: (name) => first(headers[name]),
-    peerAddress: normalizeAddress(socket?.remoteAddress),
+    peerAddress: socket?.remoteAddress,
     readMessage: () => readUnaryMessage(stream, first(headers['grpc-encoding']), options.maxMessageBytes),
     reply: (message) => reply(stream, message),
     fail: (code, message, details) => trailersOnly(stream, code, message, details),
@@ -164,8 +165,4 @@ export function encodeGrpcMessage(message: string): string {
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function normalizeAddress(address: string | undefined): string | undefined {
-  return address?.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -2,12 +2,8 @@
 // big-endian length) and the message. The length is checked against the limit as soon as the
 // prefix arrives, so an oversized message is refused before it is buffered.
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
-
-const gunzip = promisify(zlib.gunzip);
-const inflate = promisify(zlib.inflate);
+import { inflateWithin } from '../inflate.ts';
 
 const PREFIX_BYTES = 5;
 
@@ -61,21 +57,8 @@ function readFrame(stream: Readable, limit: number): Promise<{ compressed: boole
   });
 }
 
-async function decompress(message: Buffer, encoding: string, limit: number): Promise<Buffer> {
-  try {
-    // The limit applies to the inflated bytes and zlib enforces it while inflating, so a small
-    // gzip bomb never grows past it.
-    if (encoding === 'gzip') return await gunzip(message, { maxOutputLength: limit });
-    if (encoding === 'deflate') return await inflate(message, { maxOutputLength: limit });
-  } catch (error) {
-    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new OtelgateError('payload-too-large', `request message inflates past the limit of ${limit} bytes`);
-    }
-    throw new OtelgateError(
-      'invalid-argument',
-      `request message is not valid ${encoding}: ${(error as Error).message}`,
-    );
-  }
+function decompress(message: Buffer, encoding: string, limit: number): Promise<Buffer> {
+  if (encoding === 'gzip' || encoding === 'deflate') return inflateWithin(message, encoding, limit, 'request message');
   throw new OtelgateError(
     'unsupported-media-type',
     `compressed message with grpc-encoding "${encoding}": use gzip, deflate or identity`,

@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
-
-const gunzip = promisify(zlib.gunzip);
-const inflate = promisify(zlib.inflate);
-const zstdDecompress = promisify(zlib.zstdDecompress);
+import { inflateWithin } from '../inflate.ts';
 
 /**
  * Reads the raw body, refusing before buffering when it is announced or found to be over `limit`.
@@ -51,39 +46,27 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
-/**
- * Inflates per Content-Encoding. The limit applies to the decompressed bytes and is enforced
- * by zlib while inflating (maxOutputLength), so a small gzip bomb never grows past it.
- */
+/** Inflates per Content-Encoding, within `limit` decompressed bytes (../inflate.ts). */
 export async function decodeContentEncoding(
   body: Buffer,
   encoding: string | undefined,
   limit: number,
 ): Promise<Buffer> {
   const name = (encoding ?? 'identity').trim().toLowerCase();
-  try {
-    switch (name) {
-      case '':
-      case 'identity':
-        return body;
-      case 'gzip':
-      case 'x-gzip':
-        return await gunzip(body, { maxOutputLength: limit });
-      case 'deflate':
-        return await inflate(body, { maxOutputLength: limit });
-      case 'zstd':
-        return await zstdDecompress(body, { maxOutputLength: limit });
-      default:
-        throw new OtelgateError(
-          'unsupported-media-type',
-          `unsupported Content-Encoding "${name}": use gzip, deflate, zstd or none`,
-        );
-    }
-  } catch (error) {
-    if (error instanceof OtelgateError) throw error;
-    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new OtelgateError('payload-too-large', `request body inflates past the limit of ${limit} bytes`);
-    }
-    throw new OtelgateError('invalid-argument', `request body is not valid ${name}: ${(error as Error).message}`);
+  switch (name) {
+    case '':
+    case 'identity':
+      return body;
+    case 'gzip':
+    case 'x-gzip':
+      return inflateWithin(body, 'gzip', limit, 'request body', name);
+    case 'deflate':
+    case 'zstd':
+      return inflateWithin(body, name, limit, 'request body');
+    default:
+      throw new OtelgateError(
+        'unsupported-media-type',
+        `unsupported Content-Encoding "${name}": use gzip, deflate, zstd or none`,
+      );
   }
 }

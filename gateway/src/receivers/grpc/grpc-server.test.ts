@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { asOtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grpcUnaryCall, type UnaryCallOptions } from '../../../../test/support/grpc-export.ts';
 import { encodeGrpcMessage, type GrpcServer, startGrpcServer, type UnaryCall } from './grpc-server.ts';
 
 const ECHO = '/test.Echo/Call';
@@ -50,24 +51,9 @@ afterAll(() => server.close());
 
 function call(
   body: Buffer,
-  options: { path?: string; metadata?: grpc.Metadata; gzip?: boolean } = {},
+  options: { path?: string } & UnaryCallOptions = {},
 ): Promise<{ error: grpc.ServiceError | null; reply?: Buffer }> {
-  const client = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure(), {
-    ...(options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {}),
-  });
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      options.path ?? ECHO,
-      (bytes: Buffer) => bytes,
-      (bytes: Buffer) => bytes,
-      body,
-      options.metadata ?? new grpc.Metadata(),
-      (error, reply) => {
-        client.close();
-        resolve({ error, reply });
-      },
-    );
-  });
+  return grpcUnaryCall(`127.0.0.1:${server.port}`, options.path ?? ECHO, body, options);
 }
 
 /** One raw HTTP/2 request, for what a gRPC client library would never send. */

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'method-not-allowed'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'deadline-exceeded'
   | 'resource-exhausted'
   | 'unavailable'
   | 'permanent'
@@ -20,6 +21,7 @@ export const GrpcCode = {
   OK: 0,
   INVALID_ARGUMENT: 3,
   NOT_FOUND: 5,
+  DEADLINE_EXCEEDED: 4,
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
@@ -43,6 +45,8 @@ const MAPPINGS: Record<ErrorKind, KindMapping> = {
   'method-not-allowed': { httpStatus: 405, grpcCode: GrpcCode.UNIMPLEMENTED, retryable: false },
   'unsupported-media-type': { httpStatus: 415, grpcCode: GrpcCode.INVALID_ARGUMENT, retryable: false },
   'payload-too-large': { httpStatus: 413, grpcCode: GrpcCode.RESOURCE_EXHAUSTED, retryable: false },
+  // A client too slow to send its request (read deadline, idle, minimum rate, grpc-timeout).
+  'deadline-exceeded': { httpStatus: 408, grpcCode: GrpcCode.DEADLINE_EXCEEDED, retryable: true },
   'resource-exhausted': { httpStatus: 429, grpcCode: GrpcCode.RESOURCE_EXHAUSTED, retryable: true },
   unavailable: { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, retryable: true },
   permanent: { httpStatus: 400, grpcCode: GrpcCode.FAILED_PRECONDITION, retryable: false },

@@ -9,12 +9,52 @@ const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('otelgate CLI', () => {
-  it('prints its version and help', () => {
-    expect(run('version').stdout).toMatch(/^otelgate \d+\.\d+\.\d+/);
-    const help = run('--help');
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain('otelgate start [--config FILE]');
-    expect(help.stdout).toContain('otelgate validate --config FILE');
+  it('prints its version with --version and `version`', () => {
+    for (const args of [['--version'], ['-V'], ['version']]) {
+      const result = run(...args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^otelgate \d+\.\d+\.\d+/);
+    }
+  });
+
+  it('lists every command in the general help', () => {
+    for (const args of [[], ['--help'], ['help']]) {
+      const help = run(...args);
+      expect(help.status).toBe(0);
+      for (const name of ['start', 'validate', 'dlq', 'version'])
+        expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    }
+  });
+
+  it("prints one command's help for `help <command>` and `<command> --help`", () => {
+    const viaHelp = run('help', 'validate');
+    const viaFlag = run('validate', '--help');
+    expect(viaHelp.status).toBe(0);
+    expect(viaFlag.status).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect(viaHelp.stdout).toContain('Usage: otelgate validate --config FILE');
+    expect(viaHelp.stdout).toContain('-c, --config FILE');
+    expect(run('start', '-h').stdout).toContain('--role ROLE');
+  });
+
+  it('exits 2 on an unknown command, even with --help, and suggests the nearest one', () => {
+    const top = run('top', '--help');
+    expect(top.status).toBe(2);
+    expect(top.stdout).toBe('');
+    expect(top.stderr).toContain('unknown command "top"');
+    const typo = run('valdiate', '--config', 'x.yaml');
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('unknown command "valdiate"; did you mean "validate"?');
+    expect(run('help', 'strat').stderr).toContain('did you mean "start"?');
+  });
+
+  it("exits 2 on an unknown option, naming the nearest one and the command's usage", () => {
+    const result = run('validate', '--confg', 'x.yaml');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown option "--confg"; did you mean "--config"?');
+    expect(result.stderr).toContain('usage: otelgate validate --config FILE');
+    expect(run('validate').status).toBe(2);
+    expect(run('start', '--role', 'all').status).toBe(2);
   });
 
   it('validates a good config with exit 0 and a bad one with exit 1, naming every problem', () => {
@@ -42,12 +82,6 @@ describe('otelgate CLI', () => {
     const start = run('start', '--config', join(dir, 'bad.yaml'));
     expect(start.status).toBe(1);
     expect(start.stderr).toContain('admin.endpoint: expected host:port, got "nowhere"');
-  });
-
-  it('answers an unknown command with usage and exit 2', () => {
-    const result = run('frobnicate');
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain('unknown command "frobnicate"');
   });
 });
 

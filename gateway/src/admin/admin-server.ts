@@ -2,15 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Logger } from 'pino';
 import type { HostPort } from '../config/endpoint.ts';
-import type { BufferProducer } from '@otelgate/pipelines/buffer/buffer.ts';
 import { listen } from '../receivers/listen.ts';
-import {
-  type DeadLetterFilter,
-  type DeadLetterStore,
-  describeDeadLetter,
-  listDeadLetters,
-  replayDeadLetters,
-} from '../dlq/dead-letter-store.ts';
+import { type AdminRoute, serveAdminRoute } from './routes/admin-route.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -24,8 +17,10 @@ export interface AdminServerOptions {
   checks: ReadinessCheck[];
   readinessCacheMs: number;
   logger: Logger;
-  /** Serves `GET /dlq` and `POST /dlq/replay` when set. */
-  deadLetters?: { store: DeadLetterStore; producer: BufferProducer };
+  /** Endpoints that need the admin token (dead letters, tap, reload): see admin-auth.ts. */
+  routes?: AdminRoute[];
+  /** The configured admin token, read per request (a reload may change it). */
+  adminToken?: () => string | undefined;
 }
 
 /** `/metrics`, `/healthz` and `/readyz`, on their own port, never on the OTLP ports. */
@@ -46,13 +41,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://admin');
     const path = url.pathname;
-    if (path.startsWith('/dlq') && options.deadLetters) {
-      serveDeadLetters(path, request.method ?? 'GET', url.searchParams, options.deadLetters).then(
-        ({ status, body }) =>
-          response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-        (error: Error) =>
-          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message })),
-      );
+    const route = options.routes?.find((candidate) => candidate.paths.includes(path));
+    if (route) {
+      serveAdminRoute(route, request, response, url, options.adminToken?.(), options.logger);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -81,32 +72,4 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
   });
   await listen(server, options.endpoint);
   return server;
-}
-
-export function filterFromQuery(query: URLSearchParams): DeadLetterFilter {
-  const from = query.get('from');
-  const limit = query.get('limit');
-  return {
-    fromOffset: from ? BigInt(from) : undefined,
-    limit: limit ? Number(limit) : undefined,
-    stage: query.get('stage') ?? undefined,
-    signal: (query.get('signal') as DeadLetterFilter['signal']) ?? undefined,
-    reasonContains: query.get('reason') ?? undefined,
-  };
-}
-
-async function serveDeadLetters(
-  path: string,
-  method: string,
-  query: URLSearchParams,
-  dlq: { store: DeadLetterStore; producer: BufferProducer },
-): Promise<{ status: number; body: unknown }> {
-  const filter = filterFromQuery(query);
-  if (path === '/dlq' && method === 'GET') {
-    return { status: 200, body: (await listDeadLetters(dlq.store, filter)).map(describeDeadLetter) };
-  }
-  if (path === '/dlq/replay' && method === 'POST') {
-    return { status: 200, body: { replayed: await replayDeadLetters(dlq.store, dlq.producer, filter) } };
-  }
-  return { status: 404, body: { error: 'use GET /dlq or POST /dlq/replay' } };
 }

@@ -99,6 +99,16 @@ const adminSchema = z
     endpoint: endpointSchema('127.0.0.1:13133'),
     /** How long /readyz caches its answer. */
     readinessCacheMs: z.number().int().nonnegative().default(1000),
+    /**
+     * Bearer token for the admin endpoints that change state or show data (`/dlq*`, `/tap`, `/reload`).
+     * Unset or empty: those endpoints answer 403. Usually `${env:OTELGATE_ADMIN_TOKEN}`.
+     */
+    token: z
+      .string()
+      .refine((token) => token === '' || token.length >= 16, {
+        error: 'the admin token must be at least 16 characters',
+      })
+      .optional(),
   })
   .prefault({});
 

@@ -11,6 +11,8 @@ export interface DlqCommandOptions {
   reason?: string;
   from?: string;
   limit?: string;
+  /** The admin token; defaults to $OTELGATE_ADMIN_TOKEN, then the config's `admin.token`. */
+  token?: string;
 }
 
 /**
@@ -25,11 +27,13 @@ export async function runDlqCommand(
   if (action !== 'list' && action !== 'replay')
     throw new OtelgateError(
       'invalid-argument',
-      'usage: otelgate dlq list|replay [--config FILE] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
+      'usage: otelgate dlq list|replay [--config FILE] [--token T] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
     );
+  const { token, ...filters } = options;
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) query.set(key, value);
-  const viaAdmin = await askAdmin(config.admin.endpoint, action, query);
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+  const adminToken = token ?? process.env.OTELGATE_ADMIN_TOKEN ?? config.admin.token;
+  const viaAdmin = await askAdmin(config.admin.endpoint, action, query, adminToken);
   if (viaAdmin !== undefined) {
     process.stdout.write(`${JSON.stringify(viaAdmin, null, 2)}\n`);
     return 0;
@@ -54,16 +58,30 @@ export async function runDlqCommand(
   }
 }
 
-async function askAdmin(endpoint: string, action: 'list' | 'replay', query: URLSearchParams): Promise<unknown> {
+async function askAdmin(
+  endpoint: string,
+  action: 'list' | 'replay',
+  query: URLSearchParams,
+  token: string | undefined,
+): Promise<unknown> {
   const host = endpoint.startsWith('0.0.0.0:') ? endpoint.replace('0.0.0.0', '127.0.0.1') : endpoint;
   const url = `http://${host}/dlq${action === 'replay' ? '/replay' : ''}?${query}`;
   let response: Response;
   try {
-    response = await fetch(url, { method: action === 'replay' ? 'POST' : 'GET', signal: AbortSignal.timeout(5_000) });
+    response = await fetch(url, {
+      method: action === 'replay' ? 'POST' : 'GET',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(5_000),
+    });
   } catch {
     return undefined; // nothing listening: the gateway is stopped
   }
   const body = (await response.json()) as { error?: string };
+  if (response.status === 401 || response.status === 403)
+    throw new OtelgateError(
+      response.status === 401 ? 'unauthenticated' : 'permission-denied',
+      `the gateway refused: ${body.error ?? response.status} (pass --token or set OTELGATE_ADMIN_TOKEN)`,
+    );
   if (!response.ok) throw new OtelgateError('invalid-argument', body.error ?? `admin answered ${response.status}`);
   return body;
 }

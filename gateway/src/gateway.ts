@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
+import { dlqRoute } from './admin/routes/dlq-route.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
 import { parseEndpoint } from './config/endpoint.ts';
 import type { GatewayConfig } from './config/schema.ts';
@@ -12,7 +13,7 @@ import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
-import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
+import { startSelfTelemetry } from './telemetry/self-metrics.ts';
 import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
@@ -23,14 +24,14 @@ export interface RunningGateway {
 
 /** Assembles and starts every part the config asks for. */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const telemetry = startSelfTelemetry(OTELGATE_VERSION, receiverTransports(config));
-  const buffer = await openBuffer(config, logger, telemetry.meter);
+  const telemetry = startSelfTelemetry(OTELGATE_VERSION);
+  const buffer = await openBuffer(config, logger);
   const role = config.service.role;
   const runsIngest = role !== 'process';
   const runsProcess = role !== 'ingest';
 
   let processRole: ProcessRole | undefined;
-  if (runsProcess) processRole = await startProcessRole(config, buffer, logger, telemetry.meter);
+  if (runsProcess) processRole = await startProcessRole(config, buffer, logger);
 
   let httpServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;
@@ -68,7 +69,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     exporter: telemetry.exporter,
     readinessCacheMs: config.admin.readinessCacheMs,
     logger: logger.child({ component: 'admin' }),
-    deadLetters: { store: buffer.deadLetterStore, producer: buffer.producer },
+    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer })],
+    adminToken: () => config.admin.token,
     checks: [
       ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
       ...(processRole ? [{ name: 'process_loop', ready: () => processRole.isRunning() }] : []),

@@ -13,7 +13,7 @@ import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
-import { startSelfTelemetry } from './telemetry/self-metrics.ts';
+import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
 import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
@@ -24,14 +24,14 @@ export interface RunningGateway {
 
 /** Assembles and starts every part the config asks for. */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const telemetry = startSelfTelemetry(OTELGATE_VERSION);
-  const buffer = await openBuffer(config, logger);
+  const telemetry = startSelfTelemetry(OTELGATE_VERSION, receiverTransports(config));
+  const buffer = await openBuffer(config, logger, telemetry.meter);
   const role = config.service.role;
   const runsIngest = role !== 'process';
   const runsProcess = role !== 'ingest';
 
   let processRole: ProcessRole | undefined;
-  if (runsProcess) processRole = await startProcessRole(config, buffer, logger);
+  if (runsProcess) processRole = await startProcessRole(config, buffer, logger, telemetry.meter);
 
   let httpServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // The elasticsearch exporter against the real Elasticsearch of test/services/elasticsearch.
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
@@ -17,7 +18,7 @@ import { nanos, str } from './metrics-fixtures.ts';
 
 const ES_URL = process.env.ES_URL ?? 'http://127.0.0.1:19200';
 const logger = pino({ level: 'silent' });
-const context = { id: 'elasticsearch', dataDir: '/tmp', logger, emit: () => {} };
+const context = { id: 'elasticsearch', dataDir: '/tmp', meter: createNoopMeter(), logger, emit: () => {} };
 const exporters: ElasticsearchExporter[] = [];
 const servers: Server[] = [];
 

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // Destinations going away and coming back: the exporters throw retryable errors while they
 // are down (the process loop keeps the batch uncommitted) and deliver the same batch after.
 import { execFile } from 'node:child_process';
@@ -21,7 +22,13 @@ import { metric, metricsData, nanos, str } from './metrics-fixtures.ts';
 const run = promisify(execFile);
 const script = new URL('../services/prometheus', import.meta.url).pathname;
 const ES_URL = process.env.ES_URL ?? 'http://127.0.0.1:19200';
-const context = { id: 'x', dataDir: '/tmp', logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'x',
+  dataDir: '/tmp',
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 const cleanups: (() => Promise<unknown>)[] = [];
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // The prometheus exporter against the real Prometheus of test/services/prometheus.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +13,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { metric, metricsData, nanos, str } from './metrics-fixtures.ts';
 
 const PROMETHEUS_URL = process.env.PROMETHEUS_URL ?? 'http://127.0.0.1:19090';
-const context = { id: 'prometheus', dataDir: '/tmp', logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'prometheus',
+  dataDir: '/tmp',
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 
 async function exporter(options: Record<string, unknown> = {}) {
   const config = prometheusExporterConfigSchema.parse({ endpoint: `${PROMETHEUS_URL}/api/v1/write`, ...options });

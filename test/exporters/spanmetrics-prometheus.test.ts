@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // Spans -> spanmetrics -> prometheus exporter -> real Prometheus: RED series for a traced
 // service that has no metrics SDK.
 import { randomUUID } from 'node:crypto';
@@ -29,6 +30,7 @@ describe('spanmetrics through the prometheus exporter', () => {
       {
         id: 'prometheus',
         dataDir: '/tmp',
+        meter: createNoopMeter(),
         logger,
         emit: () => {},
       },
@@ -37,6 +39,7 @@ describe('spanmetrics through the prometheus exporter', () => {
     const processor = await spanmetricsProcessorFactory.create(spanmetricsConfigSchema.parse({}), {
       id: 'spanmetrics',
       dataDir: '/tmp',
+      meter: createNoopMeter(),
       logger,
       emit: <S extends Signal>(_signal: S, data: unknown) => emitted.push(data as MetricsData),
     });

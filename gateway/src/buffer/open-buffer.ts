@@ -1,4 +1,4 @@
-import { metrics } from '@opentelemetry/api';
+import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { BufferConsumer, BufferProducer, DeadLetterSink } from '@otelgate/pipelines/buffer/buffer.ts';
 import { registerEmbeddedLogMetrics } from '@otelgate/pipelines/buffer/embedded/metrics.ts';
 import { openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
@@ -20,11 +20,15 @@ export interface OpenedBuffer {
   close(): Promise<void>;
 }
 
-/** Kafka when `buffer.kafka` is configured, else the embedded on-disk log. */
-export async function openBuffer(config: GatewayConfig, logger: Logger): Promise<OpenedBuffer> {
+/** Kafka when `buffer.kafka` is configured, else the embedded on-disk log; its metrics go on `meter`. */
+export async function openBuffer(
+  config: GatewayConfig,
+  logger: Logger,
+  meter: Meter = createNoopMeter(),
+): Promise<OpenedBuffer> {
   if (config.buffer.kafka) {
     const kafka = openKafkaBuffer(config.buffer.kafka, { logger });
-    const unregister = registerKafkaBufferMetrics(metrics.getMeter('otelgate'), {
+    const unregister = registerKafkaBufferMetrics(meter, {
       producer: kafka.producer,
       consumers: () => kafka.consumers(),
       deadLetters: kafka.deadLetters,
@@ -49,7 +53,7 @@ export async function openBuffer(config: GatewayConfig, logger: Logger): Promise
     };
   }
   const log = await openEmbeddedLog(config.buffer.embedded, { logger });
-  const unregister = registerEmbeddedLogMetrics(metrics.getMeter('otelgate'), () => log.stats());
+  const unregister = registerEmbeddedLogMetrics(meter, () => log.stats());
   return {
     kind: 'embedded',
     producer: log.producer,

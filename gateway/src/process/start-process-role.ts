@@ -1,4 +1,4 @@
-import { type BatchObservableResult, metrics } from '@opentelemetry/api';
+import type { BatchObservableResult, Meter } from '@opentelemetry/api';
 import type { BufferConsumer } from '@otelgate/pipelines/buffer/buffer.ts';
 import { decodeExportRequest } from '@otelgate/pipelines/otlp/decode.ts';
 import { buildPipelineGraph } from '@otelgate/pipelines/process/pipeline-graph.ts';
@@ -20,18 +20,20 @@ export async function startProcessRole(
   config: GatewayConfig,
   buffer: OpenedBuffer,
   logger: Logger,
+  meter: Meter,
 ): Promise<ProcessRole> {
   const graph = await buildPipelineGraph(
     { pipelines: config.pipelines, processors: config.processors, exporters: config.exporters },
-    { logger, dataDir: config.buffer.embedded.dir },
+    { logger, dataDir: config.buffer.embedded.dir, meter },
   );
   const consumer = buffer.consumer(config.buffer.kafka?.consumer.groupId ?? EMBEDDED_CONSUMER_GROUP);
-  const stopLagMetrics = declareLagMetrics(consumer);
+  const stopLagMetrics = declareLagMetrics(consumer, meter);
   const loop = await startProcessLoop({
     consumer,
     deadLetters: buffer.deadLetters,
     graph,
     logger,
+    meter,
     decode: decodeExportRequest,
     config: config.process,
   });
@@ -45,8 +47,7 @@ export async function startProcessRole(
 }
 
 /** Consumer lag and committed offset per signal and partition, read from the buffer at scrape time. */
-function declareLagMetrics(consumer: BufferConsumer): () => void {
-  const meter = metrics.getMeter('otelgate');
+function declareLagMetrics(consumer: BufferConsumer, meter: Meter): () => void {
   const lag = meter.createObservableGauge('otelgate_consumer_lag', {
     description: 'Records appended to the buffer but not yet committed by the process loop, by signal and partition.',
   });

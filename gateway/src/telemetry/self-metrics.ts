@@ -1,10 +1,12 @@
 // Every metric the gateway declares about itself lives here (and in the per-part metrics.ts
-// files of the pipelines components), so /metrics and docs/CONFIG.md#telemetry agree.
+// files of the buffers and pipelines components, declared on the meter made here), so
+// /metrics and docs/CONFIG.md#telemetry agree.
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { metrics as otelMetrics, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { GatewayConfig } from '../config/schema.ts';
 
 const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SIZE_BUCKETS_BYTES = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
@@ -16,6 +18,11 @@ export interface ReceiverMetrics {
   requestDuration: Histogram;
   requestSize: Histogram;
   bufferAppendDuration: Histogram;
+  /** Fed by ingest/admission.ts at scrape time. */
+  inFlightBytes: ObservableGauge;
+  limitRefusals: Counter;
+  tlsRefusedConnections: Counter;
+  tlsCertificateReloads: Counter;
 }
 
 export interface SelfTelemetry {
@@ -25,24 +32,42 @@ export interface SelfTelemetry {
   shutdown(): Promise<void>;
 }
 
-/** Registers the global MeterProvider (components call `metrics.getMeter('otelgate')`) with a Prometheus pull reader. */
-export function startSelfTelemetry(version: string): SelfTelemetry {
+/** Signals receivers count items for; known label sets of the receiver counters start at 0. */
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+/** Refusal reasons the rules and dashboards read (the other kinds appear when they happen). */
+const ZEROED_REFUSAL_REASONS = ['invalid-argument', 'payload-too-large', 'resource-exhausted', 'unavailable'] as const;
+
+/**
+ * A MeterProvider with a Prometheus pull reader. Its meter is handed to every part (the buffer,
+ * the process loop, each component's factory context); nothing uses the global API, whose
+ * instruments made before a provider exists stay no-ops. `transports`: the receivers this role
+ * runs (`http`, `grpc`), whose counters start at 0.
+ */
+export function startSelfTelemetry(version: string, transports: readonly string[] = []): SelfTelemetry {
   const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const provider = new MeterProvider({
     readers: [exporter],
     resource: resourceFromAttributes({ 'service.name': 'otelgate', 'service.version': version }),
   });
-  otelMetrics.setGlobalMeterProvider(provider);
-  const meter = otelMetrics.getMeter('otelgate');
+  const meter = provider.getMeter('otelgate');
   const stopProcessMetrics = declareProcessMetrics(meter);
+  const receiver = declareReceiverMetrics(meter);
+  for (const transport of transports) {
+    for (const signal of SIGNALS) {
+      receiver.acceptedItems.add(0, { signal, transport });
+      for (const reason of ZEROED_REFUSAL_REASONS) {
+        receiver.refusedItems.add(0, { signal, transport, reason });
+        receiver.refusedRequests.add(0, { signal, transport, reason });
+      }
+    }
+  }
   return {
     exporter,
     meter,
-    receiver: declareReceiverMetrics(meter),
+    receiver,
     async shutdown() {
       stopProcessMetrics();
       await provider.shutdown();
-      otelMetrics.disable();
     },
   };
 }
@@ -72,6 +97,22 @@ function declareReceiverMetrics(meter: Meter): ReceiverMetrics {
     bufferAppendDuration: meter.createHistogram('otelgate_buffer_append_duration_seconds', {
       description: 'Time for the buffer to confirm an append (fsync or Kafka ack), by signal.',
       advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
+    }),
+    inFlightBytes: meter.createObservableGauge('otelgate_receiver_in_flight_bytes', {
+      description: 'Bytes held by requests being read, inflated or awaiting the buffer (limits.maxInFlightBytes).',
+      unit: 'By',
+    }),
+    limitRefusals: meter.createCounter('otelgate_receiver_limit_refusals', {
+      description:
+        'Requests and connections refused or cut off by a limit, by transport and reason (in-flight-limit, tenant-share, read-timeout, idle-timeout, min-rate, grpc-timeout, connection-limit).',
+    }),
+    tlsRefusedConnections: meter.createCounter('otelgate_receiver_tls_refused_connections', {
+      description:
+        'TLS connections refused, by transport and reason: failed handshakes (protocol version, not TLS) and, with mutual TLS, a missing or untrusted client certificate.',
+    }),
+    tlsCertificateReloads: meter.createCounter('otelgate_receiver_tls_certificate_reloads', {
+      description:
+        'Receiver certificate reloads after a file change or SIGHUP, by transport and outcome (reloaded, failed).',
     }),
   };
 }
@@ -118,4 +159,11 @@ function declareProcessMetrics(meter: Meter): () => void {
     gcObserver.disconnect();
     loopDelay.disable();
   };
+}
+
+/** The receiver transports this role runs (none for `process`). */
+export function receiverTransports(config: GatewayConfig): string[] {
+  if (config.service.role === 'process') return [];
+  const { http, grpc } = config.receivers.otlp;
+  return [...(http ? ['http'] : []), ...(grpc ? ['grpc'] : [])];
 }

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // Enrichment processors, each alone and as the default chain (geoip -> redact -> errors), on
 // realistic records: spans with 20 attributes (5% errors with a stack trace, 10% carrying PII)
 // and 200-byte log lines (10% with PII). Single thread, so figures are per core. Records are
@@ -173,7 +174,13 @@ const logsBatch = (): LogsData => ({
   ],
 });
 
-const context = { id: 'bench', dataDir: tmpdir(), logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'bench',
+  dataDir: tmpdir(),
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 const geoip = await geoipProcessorFactory.create(geoipConfigSchema.parse({ reloadCheckIntervalMs: 0 }), context);
 const redact = await redactProcessorFactory.create(redactConfigSchema.parse({}), context);
 const errors = await errorsProcessorFactory.create(errorsConfigSchema.parse({}), context);

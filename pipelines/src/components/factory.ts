@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ComponentContext, Exporter, Processor } from './component.ts';
@@ -8,6 +9,11 @@ export interface FactoryContext extends ComponentContext {
   /** The gateway's data directory (buffer.embedded.dir), for components that keep state on disk. */
   dataDir: string;
   logger: Logger;
+  /**
+   * Where the component declares its own instruments, at creation (never at module load: the
+   * OpenTelemetry API has no proxy meter, so an instrument made before the provider is a no-op).
+   */
+  meter: Meter;
 }
 
 /**

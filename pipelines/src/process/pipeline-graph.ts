@@ -1,6 +1,7 @@
 // The pipeline graph, built and validated once at start (as the Collector does): which
 // processors run in which order per signal, and which exporters receive the result. A component
 // named by several signals' pipelines is one instance.
+import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Exporter, Processor, RecordContext, SignalData } from '../components/component.ts';
 import type { FactoryContext } from '../components/factory.ts';
@@ -50,6 +51,8 @@ export interface BuildGraphOptions {
   logger: Logger;
   /** The gateway's data directory, for components that keep state on disk. */
   dataDir: string;
+  /** Where components declare their instruments (the gateway's MeterProvider); none: a no-op meter. */
+  meter?: Meter;
   factories?: ComponentFactories;
 }
 
@@ -68,10 +71,12 @@ export async function buildPipelineGraph(
   const signals = configuredSignals(sections.pipelines);
   const logger = options.logger.child({ component: 'pipelines' });
   let emitHandler: EmitHandler | undefined;
+  const meter = options.meter ?? createNoopMeter();
   const contextFor = (id: string): FactoryContext => ({
     id,
     dataDir: options.dataDir,
     logger: options.logger,
+    meter,
     emit(signal, data, ctx) {
       if (!emitHandler) throw new OtelgateError('internal', `${id} emitted ${signal} before the process loop started`);
       emitHandler(signal, data, ctx, id);

@@ -7,7 +7,7 @@ import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Logger } from 'pino';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { type BulkOperation, bulkBody } from './bulk-request.ts';
-import { elasticsearchMetrics } from './metrics.ts';
+import type { ElasticsearchMetrics } from './metrics.ts';
 
 interface BulkItemResult {
   status: number;
@@ -37,8 +37,10 @@ export class BulkWriter {
   private readonly client: Client;
   private readonly config: ElasticsearchExporterConfig;
   private readonly logger: Logger;
+  private readonly metrics: ElasticsearchMetrics;
 
-  constructor(client: Client, config: ElasticsearchExporterConfig, logger: Logger) {
+  constructor(client: Client, config: ElasticsearchExporterConfig, logger: Logger, metrics: ElasticsearchMetrics) {
+    this.metrics = metrics;
     this.client = client;
     this.config = config;
     this.logger = logger;
@@ -60,7 +62,7 @@ export class BulkWriter {
       } catch (error) {
         lastProblem = (error as Error).message;
         const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
-        elasticsearchMetrics.bulkRequests.add(1, { outcome: 'failed' });
+        this.metrics.bulkRequests.add(1, { outcome: 'failed' });
         if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
           // The request itself was refused (e.g. a body the cluster cannot parse): final for all.
           for (const op of pending) rejected.push({ op, reason: `bulk request refused: ${lastProblem}` });
@@ -68,7 +70,7 @@ export class BulkWriter {
         }
         continue;
       }
-      elasticsearchMetrics.bulkRequests.add(1, { outcome: 'ok' });
+      this.metrics.bulkRequests.add(1, { outcome: 'ok' });
       const retry: BulkOperation[] = [];
       for (let i = 0; i < pending.length; i++) {
         const result = response.items[i]?.create;
@@ -76,15 +78,14 @@ export class BulkWriter {
           retry.push(pending[i]);
           continue;
         }
-        if (result.status === 201 || result.status === 200)
-          elasticsearchMetrics.documents.add(1, { outcome: 'created' });
-        else if (result.status === 409) elasticsearchMetrics.documents.add(1, { outcome: 'duplicate' });
+        if (result.status === 201 || result.status === 200) this.metrics.documents.add(1, { outcome: 'created' });
+        else if (result.status === 409) this.metrics.documents.add(1, { outcome: 'duplicate' });
         else if (result.status === 429 || result.status >= 500) {
-          elasticsearchMetrics.documents.add(1, { outcome: 'retried' });
+          this.metrics.documents.add(1, { outcome: 'retried' });
           lastProblem = describe(result);
           retry.push(pending[i]);
         } else {
-          elasticsearchMetrics.documents.add(1, { outcome: 'rejected' });
+          this.metrics.documents.add(1, { outcome: 'rejected' });
           rejected.push({ op: pending[i], reason: describe(result) });
         }
       }

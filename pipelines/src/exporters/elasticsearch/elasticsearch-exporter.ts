@@ -11,6 +11,7 @@ import { BulkWriter } from './bulk-writer.ts';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { attributesObject, contentId, logDocument, spanDocument, spanDocumentId } from './documents.ts';
 import { indexName, namespaceFor } from './index-naming.ts';
+import type { ElasticsearchMetrics } from './metrics.ts';
 import { deleteExpiredIndices } from './retention.ts';
 import { indexTemplates } from './templates.ts';
 
@@ -69,11 +70,13 @@ export class ElasticsearchExporter implements Exporter {
   private readonly config: ElasticsearchExporterConfig;
   private readonly logger: Logger;
   private readonly writer: BulkWriter;
+  private readonly metrics: ElasticsearchMetrics;
   private templatesInstalled = false;
   private retentionTimer: NodeJS.Timeout | undefined;
 
-  constructor(name: string, config: ElasticsearchExporterConfig, logger: Logger) {
+  constructor(name: string, config: ElasticsearchExporterConfig, logger: Logger, metrics: ElasticsearchMetrics) {
     this.name = name;
+    this.metrics = metrics;
     this.config = config;
     this.logger = logger;
     this.client = new Client({
@@ -86,7 +89,7 @@ export class ElasticsearchExporter implements Exporter {
       requestTimeout: config.requestTimeoutMs,
       maxRetries: 0,
     });
-    this.writer = new BulkWriter(this.client, config, logger);
+    this.writer = new BulkWriter(this.client, config, logger, metrics);
   }
 
   async start(): Promise<void> {
@@ -98,8 +101,9 @@ export class ElasticsearchExporter implements Exporter {
     }
     if (this.config.retentionDays > 0) {
       const run = () =>
-        deleteExpiredIndices(this.client, this.config, this.logger).catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'retention run failed'),
+        deleteExpiredIndices(this.client, this.config, this.logger).then(
+          (deleted) => this.metrics.indicesDeleted.add(deleted.length),
+          (error: unknown) => this.logger.warn({ err: error }, 'retention run failed'),
         );
       void run();
       this.retentionTimer = setInterval(run, this.config.retentionCheckIntervalMs);

@@ -4,7 +4,6 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { indexDayMs } from './index-naming.ts';
-import { elasticsearchMetrics } from './metrics.ts';
 
 export async function deleteExpiredIndices(
   client: Client,
@@ -29,7 +28,6 @@ export async function deleteExpiredIndices(
     });
   for (const index of expired) {
     await client.indices.delete({ index });
-    elasticsearchMetrics.indicesDeleted.add(1);
     logger.info({ index }, 'retention: deleted index');
   }
   return expired;

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 // The file exporter's output read back with the codec's OTLP/JSON parser equals what went in,
 // for requests the OpenTelemetry JS SDK produced (all three signals, every metric point kind).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ describe('file exporter output', () => {
     const exporter = await factory.create(factory.configSchema.parse({ path }), {
       id: 'file',
       dataDir: dir,
+      meter: createNoopMeter(),
       logger,
       emit() {},
     });

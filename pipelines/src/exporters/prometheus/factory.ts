@@ -1,5 +1,6 @@
 import type { ExporterFactory } from '@otelgate/pipelines/components/factory.ts';
 import { type PrometheusExporterConfig, prometheusExporterConfigSchema } from './config.ts';
+import { declarePrometheusMetrics } from './metrics.ts';
 import { PrometheusExporter } from './prometheus-exporter.ts';
 
 export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig> = {
@@ -7,6 +8,11 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig
   kind: 'exporter',
   configSchema: prometheusExporterConfigSchema,
   create(config, context) {
-    return new PrometheusExporter(context.id, config, context.logger.child({ component: context.id }));
+    return new PrometheusExporter(
+      context.id,
+      config,
+      context.logger.child({ component: context.id }),
+      declarePrometheusMetrics(context.meter),
+    );
   },
 };

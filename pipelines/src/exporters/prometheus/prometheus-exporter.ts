@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { CardinalityCap } from './cardinality-cap.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { DeltaToCumulative } from './delta-to-cumulative.ts';
-import { prometheusMetrics } from './metrics.ts';
+import type { PrometheusMetrics } from './metrics.ts';
 import { sendWriteRequest } from './sender.ts';
 import { type TranslateOptions, translateMetrics } from './translate.ts';
 import { encodeWriteRequest, type MetricMetadata, type TimeSeries } from './write-request.ts';
@@ -34,13 +34,15 @@ export class PrometheusExporter implements Exporter {
   private readonly deltas: DeltaToCumulative;
   private readonly cap: CardinalityCap;
   private readonly options: TranslateOptions;
+  private readonly metrics: PrometheusMetrics;
 
-  constructor(name: string, config: PrometheusExporterConfig, logger: Logger) {
+  constructor(name: string, config: PrometheusExporterConfig, logger: Logger, metrics: PrometheusMetrics) {
     this.name = name;
+    this.metrics = metrics;
     this.config = config;
     this.logger = logger;
     this.deltas = new DeltaToCumulative(config.deltaMaxSeries, config.deltaStaleAfterMs);
-    this.cap = new CardinalityCap(config.maxSeriesPerTenant, config.deltaStaleAfterMs);
+    this.cap = new CardinalityCap(config.maxSeriesPerTenant, config.deltaStaleAfterMs, metrics);
     this.options = {
       addMetricSuffixes: config.addMetricSuffixes,
       promoteResourceAttributes: new Set(config.promoteResourceAttributes),
@@ -57,7 +59,7 @@ export class PrometheusExporter implements Exporter {
       const item = items[index];
       const tenant = item.ctx.tenant ?? '';
       const translation = translateMetrics(item.data as MetricsData, this.options, this.deltas);
-      for (const [reason, n] of translation.dropped) prometheusMetrics.pointsDropped.add(n, { reason });
+      for (const [reason, n] of translation.dropped) this.metrics.pointsDropped.add(n, { reason });
       let group = byTenant.get(tenant);
       if (!group) {
         group = { series: new Map(), metadata: new Map() };
@@ -129,7 +131,7 @@ export class PrometheusExporter implements Exporter {
         chunk.map(([, o]) => o.series),
         start === 0 ? metadata : [],
       );
-      const outcome = await sendWriteRequest(this.config, body, tenant || undefined);
+      const outcome = await sendWriteRequest(this.config, body, tenant || undefined, this.metrics);
       if (!outcome.ok) {
         this.logger.warn(
           { tenant, reason: outcome.reason },

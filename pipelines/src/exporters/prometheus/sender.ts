@@ -3,7 +3,7 @@
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import snappy from 'snappy';
 import type { PrometheusExporterConfig } from './config.ts';
-import { prometheusMetrics } from './metrics.ts';
+import type { PrometheusMetrics } from './metrics.ts';
 
 export type SendOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -48,15 +48,16 @@ export async function sendWriteRequest(
   config: PrometheusExporterConfig,
   body: Uint8Array,
   tenant: string | undefined,
+  metrics: PrometheusMetrics,
 ): Promise<SendOutcome> {
   const compressed = snappy.compressSync(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-  prometheusMetrics.requestBytes.record(compressed.length);
+  metrics.requestBytes.record(compressed.length);
   const headers = buildHeaders(config, tenant);
   let lastProblem = '';
   let retryAfterMs: number | undefined;
   for (let attempt = 0; attempt < config.maxAttempts; attempt++) {
     if (attempt > 0) {
-      prometheusMetrics.requests.add(1, { outcome: 'retried' });
+      metrics.requests.add(1, { outcome: 'retried' });
       await sleep(
         Math.min(
           config.maxBackoffMs,
@@ -75,7 +76,7 @@ export async function sendWriteRequest(
       const text = response.ok ? '' : (await response.text()).slice(0, 512).trim();
       if (response.ok) {
         await response.body?.cancel().catch(() => {});
-        prometheusMetrics.requests.add(1, { outcome: 'sent' });
+        metrics.requests.add(1, { outcome: 'sent' });
         return { ok: true };
       }
       if (response.status === 429 || response.status >= 500) {
@@ -83,13 +84,13 @@ export async function sendWriteRequest(
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
         continue;
       }
-      prometheusMetrics.requests.add(1, { outcome: 'rejected' });
+      metrics.requests.add(1, { outcome: 'rejected' });
       return { ok: false, reason: `remote write answered HTTP ${response.status}: ${text}` };
     } catch (error) {
       lastProblem = (error as Error).message;
     }
   }
-  prometheusMetrics.requests.add(1, { outcome: 'failed' });
+  metrics.requests.add(1, { outcome: 'failed' });
   throw new OtelgateError(
     'retryable',
     `remote write to ${config.endpoint} failed ${config.maxAttempts} times; last: ${lastProblem}`,

@@ -2,16 +2,18 @@
 import type { Processor, RecordContext, SignalData } from '@otelgate/pipelines/components/component.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
 import type { ErrorTagger, TagStats } from './error-tagger.ts';
-import { errorsMetrics } from './metrics.ts';
+import type { ErrorsMetrics } from './metrics.ts';
 
 export class ErrorsProcessor implements Processor {
   readonly name: string;
   readonly signals = ['traces', 'logs'] as const;
   private readonly tagger: ErrorTagger;
+  private readonly metrics: ErrorsMetrics;
 
-  constructor(name: string, tagger: ErrorTagger) {
+  constructor(name: string, tagger: ErrorTagger, metrics: ErrorsMetrics) {
     this.name = name;
     this.tagger = tagger;
+    this.metrics = metrics;
   }
 
   process<S extends Signal>(signal: S, data: SignalData[S], _ctx: RecordContext): SignalData[S] {
@@ -36,9 +38,9 @@ export class ErrorsProcessor implements Processor {
         }
       }
     }
-    errorsMetrics.recordsProcessed.add(records, { processor: 'errors', signal });
-    for (const [category, count] of stats.byCategory) errorsMetrics.errorsTagged.add(count, { category, signal });
-    if (stats.truncated) errorsMetrics.truncated.add(stats.truncated, { processor: 'errors', reason: 'length' });
+    this.metrics.recordsProcessed.add(records, { processor: 'errors', signal });
+    for (const [category, count] of stats.byCategory) this.metrics.errorsTagged.add(count, { category, signal });
+    if (stats.truncated) this.metrics.truncated.add(stats.truncated, { processor: 'errors', reason: 'length' });
     return data;
   }
 }

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
@@ -8,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { errorsConfigSchema } from './config.ts';
 import { errorsProcessorFactory } from './factory.ts';
 
-const context = { id: 'errors', dataDir: tmpdir(), logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'errors',
+  dataDir: tmpdir(),
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 const ctx = { tenant: undefined, peerAddress: undefined };
 const trace = (name: string) => readFileSync(new URL(`testdata/stack-traces/${name}`, import.meta.url), 'utf8');
 

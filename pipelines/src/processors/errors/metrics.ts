@@ -1,16 +1,18 @@
-// The errors processor's own metrics (the lead registers the global MeterProvider).
-import { metrics } from '@opentelemetry/api';
+// The errors processor's own metrics, declared on the meter its factory context gives it.
+import type { Counter, Meter } from '@opentelemetry/api';
+import { declareProcessorMetrics, type ProcessorMetrics } from '../processor-metrics.ts';
+import { ERROR_CATEGORIES } from './category.ts';
 
-const meter = metrics.getMeter('otelgate');
+export interface ErrorsMetrics extends ProcessorMetrics {
+  errorsTagged: Counter;
+}
 
-export const errorsMetrics = {
-  recordsProcessed: meter.createCounter('otelgate_processor_records_processed', {
-    description: 'Records (spans, log records, metric resources) a processor handled',
-  }),
-  errorsTagged: meter.createCounter('otelgate_processor_errors_tagged', {
+export function declareErrorsMetrics(meter: Meter): ErrorsMetrics {
+  const errorsTagged = meter.createCounter('otelgate_processor_errors_tagged', {
     description: 'Spans and log records the errors processor tagged, by category',
-  }),
-  truncated: meter.createCounter('otelgate_processor_truncated_values', {
-    description: 'Values a processor truncated or did not read because they passed a configured limit',
-  }),
-};
+  });
+  for (const signal of ['traces', 'logs']) {
+    for (const category of ERROR_CATEGORIES) errorsTagged.add(0, { category, signal });
+  }
+  return { ...declareProcessorMetrics(meter, 'errors', ['traces', 'logs'], ['length']), errorsTagged };
+}

@@ -3,6 +3,7 @@ import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import { type GeoipConfig, geoipConfigSchema } from './config.ts';
 import { bundledDatabasePaths, GeoDatabase } from './geo-database.ts';
 import { GeoipProcessor } from './geoip-processor.ts';
+import { declareGeoipMetrics } from './metrics.ts';
 
 export const geoipProcessorFactory: ProcessorFactory<GeoipConfig> = {
   type: 'geoip',
@@ -32,7 +33,7 @@ export const geoipProcessorFactory: ProcessorFactory<GeoipConfig> = {
         },
       );
     }
-    processor = new GeoipProcessor(context.id, config, database);
+    processor = new GeoipProcessor(context.id, config, database, declareGeoipMetrics(context.meter));
     return processor;
   },
 };

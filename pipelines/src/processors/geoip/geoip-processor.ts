@@ -7,7 +7,7 @@ import { isPublicAddress, parseClientAddress, truncateAddress } from './client-a
 import type { GeoipConfig } from './config.ts';
 import type { GeoDatabase } from './geo-database.ts';
 import { type GeoAttributes, geoAttributesOf } from './geo-record.ts';
-import { geoipMetrics } from './metrics.ts';
+import type { GeoipMetrics } from './metrics.ts';
 
 type Outcome = 'hit' | 'miss' | 'skipped' | 'invalid';
 
@@ -38,9 +38,11 @@ export class GeoipProcessor implements Processor {
   private readonly database: GeoDatabase;
   private readonly cache: LRUCache<string, Resolved> | undefined;
   private readonly sourceRanks: Map<string, number>;
+  private readonly metrics: GeoipMetrics;
 
-  constructor(name: string, config: GeoipConfig, database: GeoDatabase) {
+  constructor(name: string, config: GeoipConfig, database: GeoDatabase, metrics: GeoipMetrics) {
     this.name = name;
+    this.metrics = metrics;
     this.config = config;
     this.database = database;
     this.cache = config.cacheSize > 0 ? new LRUCache({ max: config.cacheSize }) : undefined;
@@ -164,12 +166,12 @@ export class GeoipProcessor implements Processor {
   }
 
   private report(signal: Signal, stats: BatchStats): void {
-    geoipMetrics.recordsProcessed.add(stats.records, { processor: 'geoip', signal });
-    if (stats.hit) geoipMetrics.lookups.add(stats.hit, { result: 'hit' });
-    if (stats.miss) geoipMetrics.lookups.add(stats.miss, { result: 'miss' });
-    if (stats.skipped) geoipMetrics.lookups.add(stats.skipped, { result: 'skipped' });
-    if (stats.invalid) geoipMetrics.lookups.add(stats.invalid, { result: 'invalid' });
-    if (stats.tooLong) geoipMetrics.truncated.add(stats.tooLong, { processor: 'geoip', reason: 'length' });
+    this.metrics.recordsProcessed.add(stats.records, { processor: 'geoip', signal });
+    if (stats.hit) this.metrics.lookups.add(stats.hit, { result: 'hit' });
+    if (stats.miss) this.metrics.lookups.add(stats.miss, { result: 'miss' });
+    if (stats.skipped) this.metrics.lookups.add(stats.skipped, { result: 'skipped' });
+    if (stats.invalid) this.metrics.lookups.add(stats.invalid, { result: 'invalid' });
+    if (stats.tooLong) this.metrics.truncated.add(stats.tooLong, { processor: 'geoip', reason: 'length' });
   }
 
   async shutdown(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,13 @@ import { geoipProcessorFactory } from './factory.ts';
 import { bundledDatabasePaths } from './geo-database.ts';
 import type { GeoipProcessor } from './geoip-processor.ts';
 
-const context = { id: 'geoip', dataDir: tmpdir(), logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'geoip',
+  dataDir: tmpdir(),
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 const noPeer = { tenant: undefined, peerAddress: undefined };
 const processors: GeoipProcessor[] = [];
 

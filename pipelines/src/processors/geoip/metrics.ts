@@ -1,16 +1,17 @@
-// The geoip processor's own metrics (the lead registers the global MeterProvider).
-import { metrics } from '@opentelemetry/api';
+// The geoip processor's own metrics, declared on the meter its factory context gives it.
+import type { Counter, Meter } from '@opentelemetry/api';
+import { declareProcessorMetrics, type ProcessorMetrics } from '../processor-metrics.ts';
 
-const meter = metrics.getMeter('otelgate');
+export const GEOIP_LOOKUP_RESULTS = ['hit', 'miss', 'skipped', 'invalid'] as const;
 
-export const geoipMetrics = {
-  recordsProcessed: meter.createCounter('otelgate_processor_records_processed', {
-    description: 'Records (spans, log records, metric resources) a processor handled',
-  }),
-  lookups: meter.createCounter('otelgate_processor_geoip_lookups', {
+export interface GeoipMetrics extends ProcessorMetrics {
+  lookups: Counter;
+}
+
+export function declareGeoipMetrics(meter: Meter): GeoipMetrics {
+  const lookups = meter.createCounter('otelgate_processor_geoip_lookups', {
     description: 'GeoIP lookups by result: hit, miss (not in the database), skipped (private or reserved), invalid',
-  }),
-  truncated: meter.createCounter('otelgate_processor_truncated_values', {
-    description: 'Values a processor truncated or did not read because they passed a configured limit',
-  }),
-};
+  });
+  for (const result of GEOIP_LOOKUP_RESULTS) lookups.add(0, { result });
+  return { ...declareProcessorMetrics(meter, 'geoip', ['traces', 'metrics', 'logs'], ['length']), lookups };
+}

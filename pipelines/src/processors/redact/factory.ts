@@ -3,10 +3,11 @@ import { type RedactConfig, redactConfigSchema } from './config.ts';
 import { customPatternDetector } from './custom-pattern.ts';
 import { BUILTIN_DETECTORS, type BuiltinDetectorName } from './detectors/builtin-detectors.ts';
 import { KeyRules } from './key-rules.ts';
+import { declareRedactMetrics } from './metrics.ts';
 import { RedactProcessor } from './redact-processor.ts';
 import { Replacement } from './replacement.ts';
 import { type ActiveDetector, StringRedactor } from './string-redactor.ts';
-import { ValueRedactor } from './value-redactor.ts';
+import { SENSITIVE_KEY_KIND, ValueRedactor } from './value-redactor.ts';
 
 /** Builds the value redactor from a validated config (the processor, benchmark and tests share it). */
 export function createValueRedactor(config: RedactConfig): ValueRedactor {
@@ -29,11 +30,24 @@ export function createValueRedactor(config: RedactConfig): ValueRedactor {
   });
 }
 
+/** Every `kind` label the config can produce: enabled detectors, custom patterns, sensitive keys. */
+export function redactionKinds(config: RedactConfig): string[] {
+  const kinds = Object.entries(config.detectors)
+    .filter(([, options]) => options.enabled)
+    .map(([name]) => BUILTIN_DETECTORS[name as BuiltinDetectorName].kind);
+  return [...new Set([...kinds, ...config.customPatterns.map((p) => p.name), SENSITIVE_KEY_KIND])];
+}
+
 export const redactProcessorFactory: ProcessorFactory<RedactConfig> = {
   type: 'redact',
   kind: 'processor',
   configSchema: redactConfigSchema,
   create(config, context) {
-    return new RedactProcessor(context.id, config, createValueRedactor(config));
+    return new RedactProcessor(
+      context.id,
+      config,
+      createValueRedactor(config),
+      declareRedactMetrics(context.meter, redactionKinds(config)),
+    );
   },
 };

@@ -1,16 +1,16 @@
-// The redact processor's own metrics (the lead registers the global MeterProvider).
-import { metrics } from '@opentelemetry/api';
+// The redact processor's own metrics, declared on the meter its factory context gives it.
+import type { Counter, Meter } from '@opentelemetry/api';
+import { declareProcessorMetrics, type ProcessorMetrics } from '../processor-metrics.ts';
 
-const meter = metrics.getMeter('otelgate');
+export interface RedactMetrics extends ProcessorMetrics {
+  redactedValues: Counter;
+}
 
-export const redactMetrics = {
-  recordsProcessed: meter.createCounter('otelgate_processor_records_processed', {
-    description: 'Records (spans, log records, metric resources) a processor handled',
-  }),
-  redactedValues: meter.createCounter('otelgate_processor_redacted_values', {
+/** `kinds`: every kind the configured detectors and key rules can report, counted from 0. */
+export function declareRedactMetrics(meter: Meter, kinds: readonly string[]): RedactMetrics {
+  const redactedValues = meter.createCounter('otelgate_processor_redacted_values', {
     description: 'Values the redact processor masked, hashed or dropped, by kind',
-  }),
-  truncated: meter.createCounter('otelgate_processor_truncated_values', {
-    description: 'Values a processor truncated or did not read because they passed a configured limit',
-  }),
-};
+  });
+  for (const kind of kinds) redactedValues.add(0, { kind });
+  return { ...declareProcessorMetrics(meter, 'redact', ['traces', 'logs'], ['depth', 'length']), redactedValues };
+}

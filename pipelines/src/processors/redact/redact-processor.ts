@@ -5,7 +5,7 @@ import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
 import type { Span } from '@otelgate/pipelines/model/traces.ts';
 import type { RedactConfig } from './config.ts';
-import { redactMetrics } from './metrics.ts';
+import type { RedactMetrics } from './metrics.ts';
 import { DROP } from './string-redactor.ts';
 import { BatchTally, RecordTally, type Tallies } from './tally.ts';
 import type { ValueRedactor } from './value-redactor.ts';
@@ -18,9 +18,11 @@ export class RedactProcessor implements Processor {
   readonly signals = ['traces', 'logs'] as const;
   private readonly config: RedactConfig;
   private readonly values: ValueRedactor;
+  private readonly metrics: RedactMetrics;
 
-  constructor(name: string, config: RedactConfig, values: ValueRedactor) {
+  constructor(name: string, config: RedactConfig, values: ValueRedactor, metrics: RedactMetrics) {
     this.name = name;
+    this.metrics = metrics;
     this.config = config;
     this.values = values;
   }
@@ -94,11 +96,11 @@ export class RedactProcessor implements Processor {
   }
 
   private report(signal: Signal, batch: BatchTally): void {
-    redactMetrics.recordsProcessed.add(batch.records, { processor: 'redact', signal });
-    for (const [kind, count] of batch.byKind) redactMetrics.redactedValues.add(count, { kind });
+    this.metrics.recordsProcessed.add(batch.records, { processor: 'redact', signal });
+    for (const [kind, count] of batch.byKind) this.metrics.redactedValues.add(count, { kind });
     if (batch.truncatedDepth)
-      redactMetrics.truncated.add(batch.truncatedDepth, { processor: 'redact', reason: 'depth' });
+      this.metrics.truncated.add(batch.truncatedDepth, { processor: 'redact', reason: 'depth' });
     if (batch.truncatedLength)
-      redactMetrics.truncated.add(batch.truncatedLength, { processor: 'redact', reason: 'length' });
+      this.metrics.truncated.add(batch.truncatedLength, { processor: 'redact', reason: 'length' });
   }
 }

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type { AnyValue, KeyValue } from '@otelgate/pipelines/model/common.ts';
@@ -8,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { redactConfigSchema } from './config.ts';
 import { redactProcessorFactory } from './factory.ts';
 
-const context = { id: 'redact', dataDir: tmpdir(), logger: pino({ level: 'silent' }), emit: () => {} };
+const context = {
+  id: 'redact',
+  dataDir: tmpdir(),
+  meter: createNoopMeter(),
+  logger: pino({ level: 'silent' }),
+  emit: () => {},
+};
 const ctx = { tenant: undefined, peerAddress: undefined };
 
 function create(options: Record<string, unknown> = {}) {

@@ -11,7 +11,7 @@ import type { AnyValue, KeyValue, Signal } from '@otelgate/pipelines/model/commo
 import type { Exemplar, Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import type { SpanmetricsConfig } from './config.ts';
-import { spanmetricsMetrics } from './metrics.ts';
+import type { SpanmetricsMetrics } from './metrics.ts';
 
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',
@@ -60,8 +60,11 @@ export class SpanmetricsProcessor implements Processor {
   private readonly tenants = new Map<string, Map<string, Series>>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(name: string, config: SpanmetricsConfig, context: ComponentContext) {
+  private readonly metrics: SpanmetricsMetrics;
+
+  constructor(name: string, config: SpanmetricsConfig, context: ComponentContext, metrics: SpanmetricsMetrics) {
     this.name = name;
+    this.metrics = metrics;
     this.config = config;
     this.context = context;
     const scale = config.unit === 'ms' ? 1000 : 1;
@@ -101,7 +104,7 @@ export class SpanmetricsProcessor implements Processor {
           let s = series.get(key);
           if (!s) {
             if (series.size >= this.config.maxSeriesPerTenant) {
-              spanmetricsMetrics.overflow.add(1);
+              this.metrics.overflow.add(1);
               key = OVERFLOW_KEY;
               s = series.get(key);
               if (!s)
@@ -147,7 +150,7 @@ export class SpanmetricsProcessor implements Processor {
       exemplars: [],
     };
     series.set(key, s);
-    spanmetricsMetrics.series.add(1);
+    this.metrics.series.add(1);
     return s;
   }
 

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import type { MetricsData } from '@otelgate/pipelines/model/metrics.ts';
 import type { Span, TracesData } from '@otelgate/pipelines/model/traces.ts';
 import { pino } from 'pino';
@@ -47,6 +48,7 @@ async function setup(options: Record<string, unknown> = {}) {
     {
       id: 'spanmetrics',
       dataDir: '/tmp',
+      meter: createNoopMeter(),
       logger: pino({ level: 'silent' }),
       emit: (_signal, data, ctx) => emitted.push({ data: data as MetricsData, tenant: ctx.tenant }),
     },

@@ -70,9 +70,9 @@ describe('admin token', () => {
     expect(refusals.join('\n')).not.toContain(TOKEN);
   });
 
-  it('lets `otelgate dlq replay` send the token from OTELGATE_ADMIN_TOKEN, and explains a refusal', () => {
-    const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync(process.execPath, [CLI, 'dlq', 'replay', '--config', withToken.configPath], {
+  it('lets `otelgate dlq replay` send the token from --token or OTELGATE_ADMIN_TOKEN, and explains a refusal', () => {
+    const run = (env: NodeJS.ProcessEnv, ...flags: string[]) =>
+      spawnSync(process.execPath, [CLI, 'dlq', 'replay', '--config', withToken.configPath, ...flags], {
         encoding: 'utf8',
         env: { ...process.env, ...env },
       });
@@ -84,5 +84,8 @@ describe('admin token', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('the admin token is wrong');
     expect(refused.stderr).toContain('OTELGATE_ADMIN_TOKEN');
+
+    const flagWins = run({ OTELGATE_ADMIN_TOKEN: 'not-the-admin-token-at-all' }, '--token', TOKEN);
+    expect(flagWins.status, flagWins.stderr).toBe(0);
   });
 });

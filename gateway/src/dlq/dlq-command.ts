@@ -1,5 +1,6 @@
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { adminBaseUrl, resolveAdminToken } from '../admin/admin-client.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { openBuffer } from '../buffer/open-buffer.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -27,12 +28,12 @@ export async function runDlqCommand(
   if (action !== 'list' && action !== 'replay')
     throw new OtelgateError(
       'invalid-argument',
-      'usage: otelgate dlq list|replay [--config FILE] [--token T] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
+      'usage: otelgate dlq list|replay [--config FILE] [--token TOKEN] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
     );
   const { token, ...filters } = options;
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
-  const adminToken = token ?? process.env.OTELGATE_ADMIN_TOKEN ?? config.admin.token;
+  const adminToken = resolveAdminToken(token, config.admin.token);
   const viaAdmin = await askAdmin(config.admin.endpoint, action, query, adminToken);
   if (viaAdmin !== undefined) {
     process.stdout.write(`${JSON.stringify(viaAdmin, null, 2)}\n`);
@@ -64,8 +65,7 @@ async function askAdmin(
   query: URLSearchParams,
   token: string | undefined,
 ): Promise<unknown> {
-  const host = endpoint.startsWith('0.0.0.0:') ? endpoint.replace('0.0.0.0', '127.0.0.1') : endpoint;
-  const url = `http://${host}/dlq${action === 'replay' ? '/replay' : ''}?${query}`;
+  const url = `${adminBaseUrl(endpoint)}/dlq${action === 'replay' ? '/replay' : ''}?${query}`;
   let response: Response;
   try {
     response = await fetch(url, {

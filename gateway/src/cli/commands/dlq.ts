@@ -1,3 +1,4 @@
+import { ADMIN_TOKEN_OPTION } from '../../admin/admin-client.ts';
 import { runDlqCommand } from '../../dlq/dlq-command.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 import { CONFIG_OPTION, loadConfigOption } from '../config-option.ts';
@@ -6,10 +7,11 @@ export const dlqCommand: Command = {
   name: 'dlq',
   summary: 'list dead letters, or send them through the pipelines again',
   usage:
-    'dlq list|replay [--config FILE] [--stage S] [--signal traces|metrics|logs] [--reason TEXT] [--from OFFSET] [--limit N]',
+    'dlq list|replay [--config FILE] [--token TOKEN] [--stage S] [--signal traces|metrics|logs] [--reason TEXT] [--from OFFSET] [--limit N]',
   details: `Asks the running gateway's admin endpoint; when none answers, opens the buffer directly.`,
   options: {
     config: CONFIG_OPTION,
+    token: ADMIN_TOKEN_OPTION,
     stage: { type: 'string', value: 'S', description: 'only dead letters from this stage (exporter or processor)' },
     signal: { type: 'string', value: 'SIGNAL', description: 'traces, metrics or logs' },
     reason: { type: 'string', value: 'TEXT', description: 'only those whose reason contains TEXT' },
@@ -20,7 +22,7 @@ export const dlqCommand: Command = {
     const action = args.positionals[0];
     if (action !== 'list' && action !== 'replay') throw new UsageError('expected "list" or "replay"');
     const options = Object.fromEntries(
-      ['stage', 'signal', 'reason', 'from', 'limit'].map((name) => [name, stringOption(args, name)]),
+      ['stage', 'signal', 'reason', 'from', 'limit', 'token'].map((name) => [name, stringOption(args, name)]),
     );
     return runDlqCommand(action, await loadConfigOption(args), options);
   },

@@ -3,6 +3,7 @@
 import { type Attributes, type Meter, metrics } from '@opentelemetry/api';
 import type { Signal } from '../model/common.ts';
 
+const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export interface ProcessStats {
@@ -70,6 +71,14 @@ export class ProcessTelemetry {
         description: 'Consumer runs the watchdog restarted because a partition stopped making progress.',
       }),
     };
+    // Known label sets start at 0, so rate(), increase() and absent() work before the first record.
+    for (const signal of SIGNALS) {
+      this.instruments.recordsConsumed.add(0, { signal });
+      this.instruments.itemsProcessed.add(0, { signal });
+      this.instruments.recordsDropped.add(0, { signal });
+      this.instruments.deadLettered.add(0, { signal, stage: 'decode' });
+    }
+    this.instruments.watchdogRestarts.add(0);
   }
 
   consumed(signal: Signal, records: number): void {

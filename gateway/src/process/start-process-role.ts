@@ -1,11 +1,11 @@
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
 import type { BufferConsumer } from '@otelgate/pipelines/buffer/buffer.ts';
-import { decodeExportRequest } from '@otelgate/pipelines/otlp/decode.ts';
-import { buildPipelineGraph } from '@otelgate/pipelines/process/pipeline-graph.ts';
 import { startProcessLoop } from '@otelgate/pipelines/process/process-loop.ts';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { OpenedBuffer } from '../buffer/open-buffer.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { buildReloadablePipelines, type ReloadablePipelines } from '../reload/reloadable-pipelines.ts';
 
 /** The consumer group whose offsets the embedded log keeps (Kafka: `buffer.kafka.consumer.groupId`). */
 const EMBEDDED_CONSUMER_GROUP = 'otelgate';
@@ -13,6 +13,8 @@ const EMBEDDED_CONSUMER_GROUP = 'otelgate';
 export interface ProcessRole {
   isRunning(): boolean;
   stop(): Promise<void>;
+  /** The graph that reload swaps and tap decorates. */
+  pipelines: ReloadablePipelines;
 }
 
 /** Builds the pipeline graph (validated once) and drains the buffer through it. */
@@ -22,23 +24,29 @@ export async function startProcessRole(
   logger: Logger,
   meter: Meter,
 ): Promise<ProcessRole> {
-  const graph = await buildPipelineGraph(
+  const pipelines = await buildReloadablePipelines(
     { pipelines: config.pipelines, processors: config.processors, exporters: config.exporters },
     { logger, dataDir: config.buffer.embedded.dir, meter },
   );
   const consumer = buffer.consumer(config.buffer.kafka?.consumer.groupId ?? EMBEDDED_CONSUMER_GROUP);
   const stopLagMetrics = declareLagMetrics(consumer, meter);
   const loop = await startProcessLoop({
-    consumer,
+    consumer: pipelines.gated(consumer),
     deadLetters: buffer.deadLetters,
-    graph,
+    graph: pipelines.live,
     logger,
     meter,
-    decode: decodeExportRequest,
-    config: config.process,
+    config: {
+      ...config.process,
+      quarantine: {
+        ...config.process.quarantine,
+        dir: config.process.quarantine.dir ?? join(config.buffer.embedded.dir, 'in-hand'),
+      },
+    },
   });
   return {
     isRunning: () => loop.isRunning(),
+    pipelines,
     async stop() {
       await loop.stop();
       stopLagMetrics();

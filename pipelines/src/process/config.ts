@@ -74,6 +74,28 @@ export const processLoopConfigSchema = z
       .prefault({}),
     /** Data processors emit outside a batch (periodic flushes) waits here for its exporters; past it, dropped and counted. */
     maxPendingEmits: z.number().int().min(1).default(1_000),
+    /**
+     * Spans / data points / log records decoded and not yet delivered, across all partitions. Records
+     * are decoded in slices and delivered in chunks of an eighth of this, at most four chunks at once,
+     * whatever one record holds. The default suits a 256 MiB heap.
+     */
+    maxItemsInFlight: z.number().int().min(8).default(65_536),
+    /** Encoded bytes decoded and not yet delivered, across all partitions (sliced as maxItemsInFlight). */
+    maxBytesInFlight: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(16 * 1024 * 1024),
+    quarantine: z
+      .strictObject({
+        /** A record in hand when the worker died (or hung) this many times is dead-lettered (`worker-crash`); 0 turns this off. */
+        maxCrashes: z.number().int().min(0).default(2),
+        /** A processor's pending work on one slice taking longer counts as a hang of its record. */
+        hangTimeoutMs: z.number().int().min(1).default(60_000),
+        /** Where the records in hand are noted (one small file per partition); default `<buffer.embedded.dir>/in-hand`. */
+        dir: z.string().min(1).optional(),
+      })
+      .prefault({}),
   })
   .prefault({});
 

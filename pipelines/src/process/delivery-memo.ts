@@ -25,10 +25,6 @@ export class DeliveryMemo {
   /** One entry per partition: only its latest failed batch. */
   private readonly byPartition = new Map<string, Remembered>();
 
-  unitKey(unit: DeliveryUnit): string {
-    return `${unit.exporterId}\u0000${unit.signal}${unit.derived ? '\u0000derived' : ''}`;
-  }
-
   remember(batch: ConsumedBatch, confirmed: Map<string, ExportResult>): void {
     const range = rangeOf(batch);
     if (!range) return;

@@ -21,7 +21,7 @@ import type { ExporterFactory, FactoryContext, ProcessorFactory } from '../compo
 import { OtelgateError } from '../errors/error-kinds.ts';
 import type { Signal } from '../model/common.ts';
 import type { TracesData } from '../model/traces.ts';
-import type { DecodeFn } from './batch-handler.ts';
+import type { DecodeFn } from './record-decoder.ts';
 import { buildPipelineGraph, type PipelineGraph } from './pipeline-graph.ts';
 import { type ProcessLoop, startProcessLoop } from './process-loop.ts';
 import { z } from 'zod';

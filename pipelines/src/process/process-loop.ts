@@ -4,12 +4,14 @@ import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { BatchHandler, BufferConsumer, DeadLetterSink } from '../buffer/buffer.ts';
-import { decodeExportRequest } from '../otlp/decode.ts';
-import { createBatchHandler, type DecodeFn } from './batch-handler.ts';
+import { createBatchHandler } from './batch-handler.ts';
+import { ChunkSlots } from './chunk-slots.ts';
 import { type ProcessLoopConfig, processLoopConfigSchema } from './config.ts';
+import { CrashMarks } from './crash-marks.ts';
 import { EmitRouter } from './emit-router.ts';
 import type { PipelineGraph } from './pipeline-graph.ts';
 import { type ProcessStats, ProcessTelemetry } from './process-telemetry.ts';
+import { type DecodeFn, otlpRecordDecoder, wholeRecordDecoder } from './record-decoder.ts';
 import { StallWatchdog } from './stall-watchdog.ts';
 
 export interface StartProcessLoopOptions {
@@ -19,7 +21,7 @@ export interface StartProcessLoopOptions {
   logger: Logger;
   /** Defaults to the global meter `otelgate`. */
   meter?: Meter;
-  /** Defaults to the OTLP codec's `decodeExportRequest`; tests pass stand-ins. */
+  /** A whole-record decoder standing in for the OTLP codec's sliced decoding (tests). */
   decode?: DecodeFn;
   config?: z.input<typeof processLoopConfigSchema>;
 }
@@ -47,7 +49,8 @@ export interface ProcessLoop {
   stop(): Promise<void>;
 }
 
-const defaultDecode: DecodeFn = (signal, bytes) => decodeExportRequest(signal, bytes);
+/** Chunks decoded or in delivery at once (each an eighth of the in-flight limits; a slice waiting beside each). */
+const CHUNK_SLOTS = 4;
 
 const RUN_RETRY_INITIAL_MS = 1_000;
 const RUN_RETRY_MAX_MS = 30_000;
@@ -65,13 +68,25 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const startedAt = Date.now();
   let lastProgressAt: number | undefined;
   const lastActivity = new Map<string, number>();
+  const chunkLimits = {
+    maxItems: Math.ceil(config.maxItemsInFlight / 8),
+    maxBytes: Math.ceil(config.maxBytesInFlight / 8),
+  };
+  const marks = new CrashMarks(config.quarantine.maxCrashes > 0 ? config.quarantine.dir : undefined, logger);
+  const noteExit = (code: number) => marks.noteExit(code);
+  process.on('exit', noteExit);
   const inner = createBatchHandler({
     graph,
-    decode: options.decode ?? defaultDecode,
+    decoder: options.decode ? wholeRecordDecoder(options.decode) : otlpRecordDecoder(chunkLimits),
     deadLetters: options.deadLetters,
     emits,
     telemetry,
     logger,
+    slots: new ChunkSlots(CHUNK_SLOTS),
+    chunkLimits,
+    marks,
+    maxCrashes: config.quarantine.maxCrashes,
+    hangTimeoutMs: config.quarantine.hangTimeoutMs,
   });
   const handler: BatchHandler = async (batch) => {
     const key = `${batch.signal}/${batch.partition}`;
@@ -187,6 +202,7 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
         }
         await emits.close();
         await graph.shutdown();
+        process.off('exit', noteExit);
       })();
       return stopped;
     },

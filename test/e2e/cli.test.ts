@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,52 @@ describe('otelgate CLI', () => {
     expect(bad.stderr).toContain('exporters.file.path:');
     expect(bad.stderr).toContain('pipelines.traces.exporters[1]: exporter "nope" is not configured');
   });
+
+  it('validate refuses the admin port on the HTTP port and a port out of range, at their lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelgate-cli-'));
+    const file = join(dir, 'clash.yaml');
+    writeFileSync(
+      file,
+      'receivers:\n  otlp:\n    http: { endpoint: 0.0.0.0:4318 }\n    grpc: { endpoint: 127.0.0.1:99999 }\nadmin:\n  endpoint: 127.0.0.1:4318\n',
+    );
+    const result = run('validate', '--config', file);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${file}:4:23: receivers.otlp.grpc.endpoint: port must be 1–65535, got 99999`);
+    writeFileSync(
+      file,
+      'receivers:\n  otlp:\n    http: { endpoint: 0.0.0.0:4318 }\nadmin:\n  endpoint: 127.0.0.1:4318\n',
+    );
+    const clash = run('validate', '--config', file);
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toContain(
+      `${file}:5:13: admin.endpoint: port 4318 is already used by receivers.otlp.http.endpoint`,
+    );
+  });
+
+  it('exits 1 with the reason when a listener cannot bind, instead of running half-started', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'otelgate-cli-'));
+    writeFileSync(
+      join(dir, 'taken.yaml'),
+      `receivers:\n  otlp:\n    http: { endpoint: 127.0.0.1:0 }\n    grpc: { endpoint: 127.0.0.1:0 }\nbuffer: { embedded: { dir: ${join(dir, 'data')} } }\nadmin: { endpoint: 127.0.0.1:${taken} }\n`,
+    );
+    const child = spawn(process.execPath, [CLI, 'start', '--config', join(dir, 'taken.yaml')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code] = await new Promise<[number | null]>((resolve) => child.on('exit', (exitCode) => resolve([exitCode])));
+    clearTimeout(deadline);
+    holder.close();
+    expect(code).toBe(1);
+    expect(stderr).toContain('cannot start:');
+    expect(stderr).toContain('EADDRINUSE');
+  }, 90_000);
 
   it('refuses to start on a bad config, with exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelgate-cli-'));

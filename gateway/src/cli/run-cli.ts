@@ -2,7 +2,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { OTELGATE_VERSION } from '../version.ts';
 import { type Command, UsageError } from './command.ts';
 import { commandHelp, generalHelp } from './help-text.ts';
-import { nearestName } from './nearest-name.ts';
+import { nearestName } from '../config/nearest-name.ts';
 
 interface Output {
   stdout: (text: string) => void;

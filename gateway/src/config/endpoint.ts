@@ -5,7 +5,7 @@ export interface HostPort {
   port: number;
 }
 
-const ENDPOINT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
+const ENDPOINT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):(\d+)$/;
 
 export function parseEndpoint(value: string): HostPort | undefined {
   const match = ENDPOINT.exec(value);
@@ -16,12 +16,22 @@ export function parseEndpoint(value: string): HostPort | undefined {
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
+/** What is wrong with a `host:port` string, or undefined when nothing is. */
+export function endpointProblem(value: string): string | undefined {
+  const match = ENDPOINT.exec(value);
+  if (!match) return `expected host:port, got ${JSON.stringify(value)}`;
+  const port = Number(match[2]);
+  if (port > 65535) return `port must be 1–65535, got ${match[2]}`;
+  return undefined;
+}
+
 /** A `host:port` string (port 0 picks a free port, for tests). */
 export function endpointSchema(defaultValue: string) {
   return z
     .string()
     .default(defaultValue)
-    .refine((value) => parseEndpoint(value) !== undefined, {
-      error: (issue) => `expected host:port, got ${JSON.stringify(issue.input)}`,
+    .superRefine((value, ctx) => {
+      const problem = endpointProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
     });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('config loading', () => {
 
   it('refuses a port out of range and a pipeline without exporters', () => {
     expect(() => parseConfigText('admin: { endpoint: "127.0.0.1:70000" }\n')).toThrow(
-      'admin.endpoint: expected host:port, got "127.0.0.1:70000"',
+      'admin.endpoint: port must be 1–65535, got 70000',
     );
     expect(() => parseConfigText('pipelines:\n  traces: { exporters: [] }\n')).toThrow(
       'pipelines.traces.exporters: a pipeline needs at least one exporter',
@@ -108,4 +108,101 @@ describe('config loading', () => {
       /auth.apiKeys\[0\].tenant: expected a tenant name/,
     );
   });
+
+  it('substitutes the short ${NAME} form as the Collector does, with defaults, and keeps $${NAME} literal', () => {
+    const config = parseConfigText(
+      'buffer: { embedded: { dir: "${DATA_DIR}/${SUB:-log}/$${KEPT}" } }\nadmin: { endpoint: "${HOST:-127.0.0.1}:4000" }\n',
+      { DATA_DIR: '/var/lib/otelgate' },
+    );
+    expect(config.buffer.embedded.dir).toBe('/var/lib/otelgate/log/${KEPT}');
+    expect(config.admin.endpoint).toBe('127.0.0.1:4000');
+    expect(() =>
+      parseConfigText('exporters:\n  file: { path: "${OUT_PATH}" }\npipelines:\n  logs: { exporters: [file] }\n', {}),
+    ).toThrow('config:2:17: exporters.file.path: environment variable OUT_PATH is not set');
+  });
+
+  it('points every problem at its line and column in the file', () => {
+    const text = 'receivers:\n  otlp:\n    http:\n      endpoint: 127.0.0.1:99999\nadmin:\n  readinessCacheMs: -1\n';
+    const message = errorOf(() => parseConfigText(text, {}, 'otelgate.yaml'));
+    expect(message).toContain('otelgate.yaml:4:17: receivers.otlp.http.endpoint: port must be 1–65535, got 99999');
+    expect(message).toMatch(/otelgate\.yaml:6:21: admin\.readinessCacheMs: /);
+  });
+
+  it('suggests the nearest key for a misspelt one, without knock-on errors from the missing section', () => {
+    const message = errorOf(() =>
+      parseConfigText(
+        'exporter:\n  file: { path: ./out.ndjson }\npipelines:\n  traces: { exporters: [file] }\n  logs: { exporters: [file] }\n',
+      ),
+    );
+    expect(message.split('\n').slice(1)).toEqual([
+      '  config:1:1: (top level): unknown key "exporter"; did you mean "exporters"?',
+    ]);
+    expect(errorOf(() => parseConfigText('processors:\n  redact: { mdoe: drop }\n'))).toContain(
+      'config:2:13: processors.redact: unknown key "mdoe"; did you mean "mode"?',
+    );
+    expect(errorOf(() => parseConfigText('admin: { frobnicate: 1 }\n'))).toMatch(/admin: unknown key "frobnicate"$/m);
+  });
+
+  it('still reports what is wrong inside a misspelt section, at the line the user wrote', () => {
+    const message = errorOf(() => parseConfigText('admn:\n  endpoint: nowhere\n'));
+    expect(message).toContain('config:1:1: (top level): unknown key "admn"; did you mean "admin"?');
+    expect(message).toContain('config:2:13: admn.endpoint: expected host:port, got "nowhere"');
+  });
+
+  it('refuses two listeners on one port, counting a wildcard address as every address', () => {
+    expect(
+      errorOf(() =>
+        parseConfigText(
+          'receivers:\n  otlp:\n    http: { endpoint: 127.0.0.1:4318 }\nadmin: { endpoint: localhost:4318 }\n',
+        ),
+      ),
+    ).toContain('config:4:20: admin.endpoint: port 4318 is already used by receivers.otlp.http.endpoint');
+    expect(
+      errorOf(() =>
+        parseConfigText(
+          'receivers:\n  otlp:\n    grpc: { endpoint: 0.0.0.0:5000 }\n    http: { endpoint: 10.1.2.3:5000 }\n',
+        ),
+      ),
+    ).toContain('receivers.otlp.http.endpoint: port 5000 is already used by receivers.otlp.grpc.endpoint');
+    const apart = parseConfigText(
+      'receivers:\n  otlp:\n    grpc: { endpoint: 127.0.0.1:0 }\n    http: { endpoint: 127.0.0.1:0 }\nadmin: { endpoint: 127.0.0.2:4317 }\n',
+    );
+    expect(apart.admin.endpoint).toBe('127.0.0.2:4317');
+  });
+
+  it('refuses input files that cannot be read: missing, a directory, or without read permission', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelgate-config-'));
+    writeFileSync(join(dir, 'key.pem'), 'secret');
+    chmodSync(join(dir, 'key.pem'), 0o000);
+    const text = [
+      'receivers:',
+      '  otlp:',
+      '    http:',
+      '      tls:',
+      `        certFile: ${join(dir, 'missing.pem')}`,
+      `        keyFile: ${join(dir, 'key.pem')}`,
+      'processors:',
+      `  geoip: { database: ${dir} }`,
+      '',
+    ].join('\n');
+    const message = errorOf(() => parseConfigText(text));
+    expect(message).toContain(
+      `config:5:19: receivers.otlp.http.tls.certFile: cannot read "${join(dir, 'missing.pem')}": no such file`,
+    );
+    expect(message).toContain(`processors.geoip.database: cannot read "${dir}": it is a directory`);
+    if (process.getuid?.() !== 0) {
+      expect(message).toContain(
+        `receivers.otlp.http.tls.keyFile: cannot read "${join(dir, 'key.pem')}": permission denied`,
+      );
+    }
+  });
 });
+
+function errorOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}

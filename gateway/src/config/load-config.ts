@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
-import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { applyPipelineDefaults } from './default-processors.ts';
+import { LineCounter, parseDocument } from 'yaml';
+import { checkConfig } from './check-config.ts';
+import { type ConfigProblem, formatPath } from './config-problem.ts';
 import { substituteEnv } from './env-substitution.ts';
-import { configSchema, type GatewayConfig } from './schema.ts';
+import type { GatewayConfig } from './schema.ts';
+import { locateInYaml } from './yaml-locations.ts';
+
+type Locate = (problem: ConfigProblem) => string;
 
 /** Reads, substitutes and validates a YAML config file. Throws an `invalid-argument` error naming every problem. */
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
@@ -18,37 +21,33 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
 }
 
 export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.env, source = 'config'): GatewayConfig {
-  let tree: unknown;
-  try {
-    tree = parseYaml(text, { prettyErrors: true, uniqueKeys: true }) ?? {};
-  } catch (error) {
-    throw new OtelgateError('invalid-argument', `${source}: not valid YAML: ${(error as Error).message}`);
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  if (document.errors.length > 0) {
+    throw new OtelgateError('invalid-argument', `${source}: not valid YAML: ${document.errors[0].message}`);
   }
-  return validateConfig(substituteEnv(tree, env), source);
+  const locate: Locate = (problem) => {
+    const where = locateInYaml(document, lines, problem.path, problem.key);
+    return where ? `${source}:${where.line}:${where.column}: ` : '';
+  };
+  const substitutionProblems: ConfigProblem[] = [];
+  const tree = substituteEnv(document.toJS() ?? {}, env, substitutionProblems);
+  if (substitutionProblems.length > 0) throw invalid(source, substitutionProblems, locate);
+  return validateConfig(tree, source, locate);
 }
 
-export function validateConfig(tree: unknown, source = 'config'): GatewayConfig {
-  const result = configSchema.safeParse(applyPipelineDefaults(tree ?? {}));
-  if (!result.success) {
-    throw new OtelgateError('invalid-argument', `${source} is not valid:\n${formatIssues(result.error.issues)}`);
-  }
-  return result.data;
+/** Validates a tree already parsed and substituted (the embedded defaults are `{}`). */
+export function validateConfig(tree: unknown, source = 'config', locate: Locate = () => ''): GatewayConfig {
+  const { config, problems } = checkConfig(tree ?? {});
+  if (!config) throw invalid(source, problems, locate);
+  return config;
 }
 
-/** One line per problem: `receivers.otlp.http.endpoint: expected host:port, got "abc"`. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path
-        .map((part, index) =>
-          typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`,
-        )
-        .join('');
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
-          : issue.message;
-      return `  ${path || '(top level)'}: ${message}`;
-    })
-    .join('\n');
+/**
+ * One line per problem, pointing at the file, line and column when known:
+ * `otelgate.yaml:3:19: receivers.otlp.http.endpoint: port must be 1–65535, got 99999`.
+ */
+function invalid(source: string, problems: ConfigProblem[], locate: Locate): OtelgateError {
+  const lines = problems.map((problem) => `  ${locate(problem)}${formatPath(problem.path)}: ${problem.message}`);
+  return new OtelgateError('invalid-argument', `${source} is not valid:\n${lines.join('\n')}`);
 }

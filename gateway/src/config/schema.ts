@@ -9,6 +9,7 @@ import {
   processLoopConfigSchema,
 } from '@otelgate/pipelines/process/config.ts';
 import { z } from 'zod';
+import { receiverTlsSchema } from '../receivers/tls/config.ts';
 import { endpointSchema } from './endpoint.ts';
 
 const corsSchema = z
@@ -32,6 +33,16 @@ const httpReceiverSchema = z
     cors: corsSchema,
     /** Peers whose X-Forwarded-For is believed when recording the client address. */
     trustedProxies: z.array(z.string()).default([]),
+    /** Serve HTTPS (and, with clientCaFile, require client certificates); unset: plain HTTP. */
+    tls: receiverTlsSchema.optional(),
+    /** The request line and headers must arrive within this time (as the Collector's read_header_timeout). */
+    readHeaderTimeoutSeconds: z.number().positive().default(10),
+    /** The whole body must arrive within this time from when its headers did, else 408 (the Collector's read_timeout). */
+    readTimeoutSeconds: z.number().positive().default(30),
+    /** A body arriving slower than this on average, after its first 5 s, is cut off with 408; 0 turns the check off. */
+    minBodyRateBytesPerSecond: z.number().int().nonnegative().default(1024),
+    /** Open connections on this listener; more are closed at once. */
+    maxConnections: z.number().int().positive().default(4096),
   })
   .prefault({});
 
@@ -40,6 +51,16 @@ const grpcReceiverSchema = z
     endpoint: endpointSchema('127.0.0.1:4317'),
     /** Limit on one (decompressed) message, as the Collector's max_recv_msg_size_mib. */
     maxRecvMsgSizeMiB: z.number().positive().default(4),
+    /** Serve gRPC over TLS (ALPN h2; with clientCaFile, require client certificates); unset: plaintext h2c. */
+    tls: receiverTlsSchema.optional(),
+    /** Streams (calls) one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+    maxConcurrentStreams: z.number().int().positive().default(100),
+    /** Open connections on this listener; more are closed at once. */
+    maxConnections: z.number().int().positive().default(4096),
+    /** A call whose request message stops arriving for this long gets DEADLINE_EXCEEDED. */
+    streamIdleTimeoutSeconds: z.number().positive().default(10),
+    /** The whole request message must arrive within this time, else DEADLINE_EXCEEDED; a shorter grpc-timeout wins. */
+    readTimeoutSeconds: z.number().positive().default(30),
   })
   .prefault({});
 
@@ -87,6 +108,11 @@ const limitsSchema = z
       .int()
       .positive()
       .default(64 * 1024 * 1024),
+    /**
+     * With API keys configured: the fraction of maxInFlightBytes one tenant may hold, so one tenant
+     * filling the limit cannot starve the others. 1 turns it off.
+     */
+    tenantShare: z.number().positive().max(1).default(0.5),
     /** Seconds a refused client is asked to wait (Retry-After). */
     retryAfterSeconds: z.number().int().positive().default(1),
     /** Deepest AnyValue nesting accepted at ingest. */
@@ -109,6 +135,17 @@ const adminSchema = z
         error: 'the admin token must be at least 16 characters',
       })
       .optional(),
+    /** `otelgate tap` (GET /tap): live samples of the records in a pipeline. */
+    tap: z
+      .strictObject({
+        /** Allow points that come before a redact processor (unredacted data). Off: such points answer 403. */
+        allowBeforeRedaction: z.boolean().default(false),
+        /** Highest sample rate a tap may ask for, in records (spans, metrics, log records) per second. */
+        maxRatePerSecond: z.number().int().positive().default(100),
+        /** Taps attached at once; more answer 429. */
+        maxSessions: z.number().int().positive().default(4),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -27,7 +27,14 @@ reason is printed and the exit code is 1.`,
     }
     const config = await loadConfigOption(args);
     if (role) config.service.role = role as GatewayConfig['service']['role'];
-    const code = await runGateway(config);
+    let code: number;
+    try {
+      code = await runGateway(config, { configPath: stringOption(args, 'config') });
+    } catch (error) {
+      // Whatever did start (a receiver, the buffer) must not keep the process half alive.
+      process.stderr.write(`otelgate: ${(error as Error).message}\n`);
+      return process.exit(1);
+    }
     // Exit even if a library left a timer or socket behind: everything is flushed by now.
     return process.exit(code);
   },

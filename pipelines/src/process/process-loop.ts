@@ -59,7 +59,7 @@ const RUN_RETRY_MAX_MS = 30_000;
 export async function startProcessLoop(options: StartProcessLoopOptions): Promise<ProcessLoop> {
   const config: ProcessLoopConfig = processLoopConfigSchema.parse(options.config ?? {});
   const logger = options.logger.child({ component: 'process-loop' });
-  const telemetry = new ProcessTelemetry(options.meter);
+  const telemetry = new ProcessTelemetry(options.meter, options.graph);
   const { consumer, graph } = options;
   const emits = new EmitRouter({ graph, telemetry, logger, maxPending: config.maxPendingEmits });
   graph.setEmitHandler(emits.handle);

@@ -2,6 +2,7 @@
 // (stats()) for the admin server, logs and tests.
 import { type Attributes, type Meter, metrics } from '@opentelemetry/api';
 import type { Signal } from '../model/common.ts';
+import type { PipelineGraph } from './pipeline-graph.ts';
 
 const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -40,7 +41,8 @@ export class ProcessTelemetry {
   };
   private readonly instruments;
 
-  constructor(meter: Meter = metrics.getMeter('otelgate')) {
+  /** `graph`: its pipelines' exporter and processor ids start the per-exporter and per-stage series at 0. */
+  constructor(meter: Meter = metrics.getMeter('otelgate'), graph?: PipelineGraph) {
     this.instruments = {
       recordsConsumed: meter.createCounter('otelgate_process_records_consumed', {
         description: 'Buffer records handed to the process loop (redeliveries included), by signal.',
@@ -79,6 +81,16 @@ export class ProcessTelemetry {
       this.instruments.deadLettered.add(0, { signal, stage: 'decode' });
     }
     this.instruments.watchdogRestarts.add(0);
+    for (const signal of graph?.signals ?? []) {
+      const pipeline = graph?.pipeline(signal);
+      for (const { id } of pipeline?.processors ?? []) this.instruments.deadLettered.add(0, { signal, stage: id });
+      for (const { id: exporter } of pipeline?.exporters ?? []) {
+        this.instruments.itemsExported.add(0, { exporter, signal });
+        this.instruments.deadLettered.add(0, { signal, stage: exporter });
+        for (const reason of ['rejected', 'retryable'])
+          this.instruments.itemsFailed.add(0, { exporter, signal, reason });
+      }
+    }
   }
 
   consumed(signal: Signal, records: number): void {

@@ -1,0 +1,176 @@
+// Reload without restart (issue 16 item 6): a real gateway, records flowing while the redact rules
+// change through POST /reload and SIGHUP; nothing lost or duplicated, a bad config refused.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { eventually, readFileExport } from '../support/file-output.ts';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+
+const TOKEN = 'reload-test-admin-token-0123456789';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+let gateway: GatewayProcess;
+let outPath: string;
+
+const redactWith = (name: string, pattern: string) => ({
+  redact: { customPatterns: [{ name, pattern }] },
+});
+
+beforeAll(async () => {
+  gateway = await startGatewayProcess({
+    config: {
+      admin: { token: TOKEN },
+      processors: redactWith('ticket', 'TICKET-[0-9]+'),
+      pipelines: { logs: { processors: ['redact'], exporters: ['file'] } },
+    },
+  });
+  outPath = `${gateway.dir}/out.ndjson`;
+}, 120_000);
+
+afterAll(async () => {
+  expect(await gateway.kill('SIGTERM')).toBe(0);
+});
+
+/** Rewrites the gateway's config file with `change` applied to its parsed tree. */
+function editConfig(change: (config: Record<string, unknown>) => void): void {
+  const config = parse(readFileSync(gateway.configPath, 'utf8'));
+  change(config);
+  writeFileSync(gateway.configPath, stringify(config));
+}
+
+let sequence = 0;
+
+/** One log record per request, `seq` unique, its body carrying an order and a ticket number. */
+async function sendLog(): Promise<number> {
+  const seq = sequence++;
+  const response = await fetch(`${gateway.httpUrl}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'reload-e2e' } }] },
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  body: { stringValue: `order ORDER-${1000 + seq} ticket TICKET-${2000 + seq}` },
+                  attributes: [{ key: 'seq', value: { intValue: String(seq) } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  });
+  expect(response.status).toBe(200);
+  return seq;
+}
+
+interface JsonLogRecord {
+  body: { stringValue: string };
+  attributes: { key: string; value: { intValue?: string } }[];
+}
+type JsonResourceLogs = { scopeLogs?: { logRecords?: JsonLogRecord[] }[] };
+
+/** Exported bodies by seq; every occurrence kept, so duplicates show. */
+function exportedBodies(): Map<number, string[]> {
+  const bodies = new Map<number, string[]>();
+  for (const request of readFileExport(outPath)) {
+    for (const resource of (request.resourceLogs as JsonResourceLogs[]) ?? []) {
+      for (const scope of resource.scopeLogs ?? []) {
+        for (const record of scope.logRecords ?? []) {
+          const seq = Number(record.attributes.find((a) => a.key === 'seq')?.value.intValue);
+          bodies.set(seq, [...(bodies.get(seq) ?? []), record.body.stringValue]);
+        }
+      }
+    }
+  }
+  return bodies;
+}
+
+/** Sends records every few ms until `stop()`, so a reload happens while data flows. */
+function sendContinuously(): { stop(): Promise<number[]> } {
+  const sent: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      sent.push(await sendLog());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return sent;
+    },
+  };
+}
+
+describe('reload without restart', () => {
+  it('applies a new redact pattern to later records while data flows, losing and duplicating nothing', async () => {
+    const flow = sendContinuously();
+    // The old pattern is in force for the first records.
+    await eventually(() => exportedBodies().size >= 20, 30_000);
+
+    editConfig((config) => {
+      config.processors = redactWith('order', 'ORDER-[0-9]+');
+      config.limits = { maxInFlightBytes: 32 * 1024 * 1024 };
+    });
+    const reload = await fetch(`${gateway.adminUrl}/reload`, { method: 'POST', headers: auth });
+    const result = await reload.json();
+    expect(reload.status, JSON.stringify(result)).toBe(200);
+    expect(result).toMatchObject({ outcome: 'applied', pipelinesRebuilt: true, restartNeeded: ['limits'] });
+    const firstAfterReload = sequence;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = await flow.stop();
+    expect(sent.filter((seq) => seq >= firstAfterReload).length).toBeGreaterThan(10);
+
+    const bodies = await eventually(() => {
+      const found = exportedBodies();
+      return sent.every((seq) => found.has(seq)) && found;
+    }, 30_000);
+    for (const seq of sent) expect(bodies.get(seq), `seq ${seq} exported once`).toHaveLength(1);
+    expect(bodies.get(0)![0]).toBe('order ORDER-1000 ticket [REDACTED:ticket]');
+    for (const seq of sent.filter((s) => s >= firstAfterReload)) {
+      expect(bodies.get(seq)![0]).toBe(`order [REDACTED:order] ticket TICKET-${2000 + seq}`);
+    }
+    // Every record ran wholly under one rule set: never both redacted, never neither.
+    for (const seq of sent) expect(bodies.get(seq)![0].match(/REDACTED/g)).toHaveLength(1);
+    expect(gateway.output.join('\n')).toContain('limits changed in the config file; it takes effect after a restart');
+  });
+
+  it('refuses a config that does not validate, keeps the running one, and says why', async () => {
+    editConfig((config) => {
+      config.processors = redactWith('broken', '(a)\\1');
+    });
+    const reload = await fetch(`${gateway.adminUrl}/reload`, { method: 'POST', headers: auth });
+    expect(reload.status).toBe(400);
+    const result = await reload.json();
+    expect(result.outcome).toBe('refused');
+    expect(result.error).toContain('processors.redact.customPatterns[0].pattern');
+    await eventually(() => gateway.output.some((line) => line.includes('config reload refused')));
+
+    const seq = await sendLog();
+    const bodies = await eventually(() => exportedBodies().get(seq));
+    expect(bodies).toEqual([`order [REDACTED:order] ticket TICKET-${2000 + seq}`]);
+  });
+
+  it('reloads on SIGHUP', async () => {
+    editConfig((config) => {
+      config.processors = redactWith('ticket', 'TICKET-[0-9]+');
+    });
+    const before = gateway.output.filter((line) => line.includes('"config reloaded"')).length;
+    gateway.child.kill('SIGHUP');
+    await eventually(() => gateway.output.filter((line) => line.includes('"config reloaded"')).length > before);
+    const seq = await sendLog();
+    const bodies = await eventually(() => exportedBodies().get(seq));
+    expect(bodies).toEqual([`order ORDER-${1000 + seq} ticket [REDACTED:ticket]`]);
+  });
+
+  it('needs the admin token', async () => {
+    expect((await fetch(`${gateway.adminUrl}/reload`, { method: 'POST' })).status).toBe(401);
+  });
+});

@@ -2,12 +2,11 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
 import { dlqRoute } from './admin/routes/dlq-route.ts';
-import { reloadRoute } from './admin/routes/reload-route.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
 import { parseEndpoint } from './config/endpoint.ts';
 import type { GatewayConfig } from './config/schema.ts';
 import { openBuffer } from './buffer/open-buffer.ts';
-import { InFlightLimiter } from './ingest/in-flight-limiter.ts';
+import { Admission } from './ingest/admission.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { startProcessRole, type ProcessRole } from './process/start-process-role.ts';
 import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
@@ -15,23 +14,16 @@ import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
 import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
-import { createReloader, type Reloader } from './reload/reloader.ts';
 import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
   ports: { grpc?: number; http?: number; admin: number };
-  /** SIGHUP and POST /reload: re-read the config file and apply what can change in place. */
-  reloader: Reloader;
   /** Stop accepting, finish in-flight requests, drain and commit the process loop, close the buffer. */
   stop(): Promise<void>;
 }
 
 /** Assembles and starts every part the config asks for. */
-export async function startGateway(
-  config: GatewayConfig,
-  logger: Logger,
-  options: { configPath?: string } = {},
-): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const telemetry = startSelfTelemetry(OTELGATE_VERSION, receiverTransports(config));
   const buffer = await openBuffer(config, logger, telemetry.meter);
   const role = config.service.role;
@@ -51,12 +43,16 @@ export async function startGateway(
       keyByTraceId: buffer.kind === 'kafka',
       logger: logger.child({ component: 'ingest' }),
     });
-    const shared = {
+    const tenants = createTenantResolver(config.auth);
+    const admission = new Admission({
       ingest,
-      tenants: createTenantResolver(config.auth),
-      limiter: new InFlightLimiter(config.limits.maxInFlightBytes, config.limits.retryAfterSeconds),
       metrics: telemetry.receiver,
-    };
+      maxInFlightBytes: config.limits.maxInFlightBytes,
+      // Without keys every request is one tenant's: a share would only shrink the limit.
+      tenantShare: tenants.enabled ? config.limits.tenantShare : 1,
+      retryAfterSeconds: config.limits.retryAfterSeconds,
+    });
+    const shared = { admission, tenants, metrics: telemetry.receiver };
     const { http, grpc: grpcConfig } = config.receivers.otlp;
     if (http)
       httpServer = await startHttpReceiver({
@@ -72,18 +68,12 @@ export async function startGateway(
       });
   }
 
-  const reloader = createReloader({
-    configPath: options.configPath,
-    config,
-    switchPipelines: processRole?.pipelines.switchPipelines,
-    logger: logger.child({ component: 'reload' }),
-  });
   const admin = await startAdminServer({
     endpoint: parseEndpoint(config.admin.endpoint)!,
     exporter: telemetry.exporter,
     readinessCacheMs: config.admin.readinessCacheMs,
     logger: logger.child({ component: 'admin' }),
-    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }), reloadRoute(reloader)],
+    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer })],
     adminToken: () => config.admin.token,
     checks: [
       ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
@@ -97,7 +87,6 @@ export async function startGateway(
       grpc: grpcServer?.port,
       admin: boundPort(admin),
     },
-    reloader,
     async stop() {
       await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
       await processRole?.stop();

@@ -16,7 +16,8 @@ import {
 import type { Logger } from 'pino';
 import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
 
-export type Transport = 'grpc' | 'http';
+/** OTLP receivers, and the log receivers that hand over encoded OTLP (receivers/logs). */
+export type Transport = 'grpc' | 'http' | 'filelog' | 'syslog';
 
 /** Traces past this many distinct ids in one request share one unkeyed entry. */
 const MAX_TRACE_GROUPS = 1024;

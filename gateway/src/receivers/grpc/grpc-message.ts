@@ -1,19 +1,34 @@
 // Reading the one request message of a unary gRPC call: a 5-byte prefix (compressed flag,
 // big-endian length) and the message. The length is checked against the limit as soon as the
-// prefix arrives, so an oversized message is refused before it is buffered.
+// prefix arrives, so an oversized message is refused before it is buffered. The announced length
+// is never reserved: every chunk is charged to the request's account as it arrives, so an
+// unfinished message holds against the in-flight limit what it really holds.
 import type { Readable } from 'node:stream';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { ByteAccount } from '../../ingest/admission.ts';
 import { inflateWithin } from '../inflate.ts';
+import type { ReadDeadline } from '../read-deadline.ts';
 
 const PREFIX_BYTES = 5;
 
-export async function readUnaryMessage(stream: Readable, encoding: string | undefined, limit: number): Promise<Buffer> {
-  const { compressed, message } = await readFrame(stream, limit);
+export async function readUnaryMessage(
+  stream: Readable,
+  encoding: string | undefined,
+  limit: number,
+  account?: ByteAccount,
+  deadline?: ReadDeadline,
+): Promise<Buffer> {
+  const { compressed, message } = await readFrame(stream, limit, account, deadline);
   if (!compressed) return message;
-  return decompress(message, (encoding ?? 'identity').toLowerCase(), limit);
+  return decompress(message, (encoding ?? 'identity').toLowerCase(), limit, account);
 }
 
-function readFrame(stream: Readable, limit: number): Promise<{ compressed: boolean; message: Buffer }> {
+function readFrame(
+  stream: Readable,
+  limit: number,
+  account: ByteAccount | undefined,
+  deadline: ReadDeadline | undefined,
+): Promise<{ compressed: boolean; message: Buffer }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -26,6 +41,12 @@ function readFrame(stream: Readable, limit: number): Promise<{ compressed: boole
       reject(error);
     };
     const onData = (chunk: Buffer) => {
+      deadline?.received(chunk.length);
+      try {
+        account?.charge(chunk.length);
+      } catch (error) {
+        return stop(error as Error);
+      }
       chunks.push(chunk);
       received += chunk.length;
       if (declared < 0 && received >= PREFIX_BYTES) {
@@ -42,6 +63,7 @@ function readFrame(stream: Readable, limit: number): Promise<{ compressed: boole
     const onEnd = () => {
       stream.off('data', onData);
       stream.off('close', onClose);
+      deadline?.doneReading();
       if (received === 0) return reject(new OtelgateError('invalid-argument', 'the call carried no request message'));
       if (declared < 0 || received < PREFIX_BYTES + declared) {
         return reject(new OtelgateError('invalid-argument', 'the request message is truncated'));
@@ -50,15 +72,19 @@ function readFrame(stream: Readable, limit: number): Promise<{ compressed: boole
       resolve({ compressed, message: frame.subarray(PREFIX_BYTES) });
     };
     // Closed before the end: the client cancelled or the connection went away.
-    const onClose = () => stop(new OtelgateError('invalid-argument', 'the client cancelled the call'));
+    const onClose = () =>
+      stop(deadline?.error ?? new OtelgateError('invalid-argument', 'the client cancelled the call'));
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('close', onClose);
+    if (deadline) deadline.interrupt = stop;
   });
 }
 
-function decompress(message: Buffer, encoding: string, limit: number): Promise<Buffer> {
-  if (encoding === 'gzip' || encoding === 'deflate') return inflateWithin(message, encoding, limit, 'request message');
+function decompress(message: Buffer, encoding: string, limit: number, account?: ByteAccount): Promise<Buffer> {
+  if (encoding === 'gzip' || encoding === 'deflate') {
+    return inflateWithin(message, encoding, limit, 'request message', encoding, account);
+  }
   throw new OtelgateError(
     'unsupported-media-type',
     `compressed message with grpc-encoding "${encoding}": use gzip, deflate or identity`,

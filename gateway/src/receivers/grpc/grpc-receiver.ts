@@ -5,8 +5,7 @@ import type { Logger } from 'pino';
 import type { TenantResolver } from '../../auth/api-keys.ts';
 import { parseEndpoint } from '../../config/endpoint.ts';
 import type { GrpcReceiverConfig } from '../../config/schema.ts';
-import type { InFlightLimiter } from '../../ingest/in-flight-limiter.ts';
-import type { IngestService } from '../../ingest/ingest-service.ts';
+import type { Admission } from '../../ingest/admission.ts';
 import { unmappedAddress } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { encodeRpcStatus } from '../rpc-status.ts';
@@ -20,9 +19,8 @@ const SERVICES: Record<Signal, string> = {
 
 export interface GrpcReceiverOptions {
   config: GrpcReceiverConfig;
-  ingest: IngestService;
+  admission: Admission;
   tenants: TenantResolver;
-  limiter: InFlightLimiter;
   metrics: ReceiverMetrics;
   logger: Logger;
 }
@@ -35,6 +33,11 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
   return startGrpcServer(host, port, {
     handlers,
     maxMessageBytes: Math.floor(options.config.maxRecvMsgSizeMiB * 1024 * 1024),
+    maxConcurrentStreams: options.config.maxConcurrentStreams,
+    maxConnections: options.config.maxConnections,
+    streamIdleTimeoutMs: options.config.streamIdleTimeoutSeconds * 1000,
+    readTimeoutMs: options.config.readTimeoutSeconds * 1000,
+    onLimitRefusal: (reason) => options.metrics.limitRefusals.add(1, { transport: 'grpc', reason }),
     logger: options.logger,
   });
 }
@@ -62,26 +65,20 @@ async function accept(signal: Signal, call: UnaryCall, options: GrpcReceiverOpti
   const started = performance.now();
   const labels = { signal, transport: 'grpc' };
   let outcome = 'accepted';
-  let release: (() => void) | undefined;
   try {
-    const tenant = options.tenants.resolve(call.header);
-    const body = await call.readMessage();
-    release = options.limiter.acquire(body.length);
-    options.metrics.requestSize.record(body.length, labels);
-    await options.ingest.accept({
+    await options.admission.admit({
       signal,
       transport: 'grpc',
-      body,
+      tenant: options.tenants.resolve(call.header),
       json: false,
-      tenant,
       peerAddress: unmappedAddress(call.peerAddress),
+      read: (account) => call.readMessage(account),
     });
   } catch (error) {
     outcome = asOtelgateError(error).kind;
     options.metrics.refusedRequests.add(1, { ...labels, reason: outcome });
     throw error;
   } finally {
-    release?.();
     options.metrics.requestDuration.record((performance.now() - started) / 1000, { ...labels, outcome });
   }
 }

@@ -7,6 +7,8 @@
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { ByteAccount, LimitReason } from '../../ingest/admission.ts';
+import { ReadDeadline } from '../read-deadline.ts';
 import { readUnaryMessage } from './grpc-message.ts';
 
 const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD } = http2.constants;
@@ -14,6 +16,7 @@ const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_PATH, HTTP2
 /** Status codes from the gRPC spec that the transport itself answers with. */
 const UNIMPLEMENTED = 12;
 const INTERNAL = 13;
+const DEADLINE_EXCEEDED = 4;
 
 /** What a unary handler gets: the call's metadata, its peer, and one way to read and to answer it. */
 export interface UnaryCall {
@@ -21,8 +24,11 @@ export interface UnaryCall {
   header(name: string): string | undefined;
   /** The socket's remote address, as the OS gives it. */
   readonly peerAddress: string | undefined;
-  /** The request message, decompressed. Rejects with an OtelgateError for what the caller sent wrong. */
-  readMessage(): Promise<Buffer>;
+  /**
+   * The request message, decompressed, each chunk charged to `account` as it arrives. Rejects with
+   * an OtelgateError for what the caller sent wrong, what `account` refused, or a deadline.
+   */
+  readMessage(account?: ByteAccount): Promise<Buffer>;
   /** Answers with one response message and status OK. */
   reply(message: Uint8Array): void;
   /** Answers with a status (trailers only); `details` is the binary google.rpc.Status. */
@@ -36,6 +42,16 @@ export interface GrpcServerOptions {
   handlers: Record<string, UnaryHandler>;
   /** Largest request message, after decompression. */
   maxMessageBytes: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS of every connection. */
+  maxConcurrentStreams?: number;
+  /** Open connections; more are closed at once. */
+  maxConnections?: number;
+  /** A call whose message stops arriving for this long is cut off with DEADLINE_EXCEEDED. */
+  streamIdleTimeoutMs?: number;
+  /** The whole message must arrive within this time, else DEADLINE_EXCEEDED. */
+  readTimeoutMs?: number;
+  /** Hears of every call or connection a limit refused or cut off. */
+  onLimitRefusal?: (reason: LimitReason) => void;
   logger: Logger;
 }
 
@@ -51,8 +67,11 @@ const STREAM_WINDOW_BYTES = 1024 * 1024;
 const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
 
 export async function startGrpcServer(host: string, port: number, options: GrpcServerOptions): Promise<GrpcServer> {
-  const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
+  const settings = { initialWindowSize: STREAM_WINDOW_BYTES, maxConcurrentStreams: options.maxConcurrentStreams };
+  const server = http2.createServer({ settings });
   const sessions = new Set<http2.ServerHttp2Session>();
+  if (options.maxConnections) server.maxConnections = options.maxConnections;
+  server.on('drop', () => options.onLimitRefusal?.('connection-limit'));
   server.on('session', (session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
@@ -108,13 +127,55 @@ function serveStream(
     return;
   }
   const socket = stream.session?.socket as Socket | undefined;
+  const deadline = new ReadDeadline(
+    {
+      readTimeoutMs: options.readTimeoutMs ?? 30_000,
+      idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
+      minBytesPerSecond: 0,
+      callDeadlineMs: parseGrpcTimeout(first(headers['grpc-timeout'])),
+      configPath: 'receivers.otlp.grpc',
+      what: 'request message',
+    },
+    (reason, error) => {
+      options.onLimitRefusal?.(reason);
+      // While reading, the reader stops and the handler answers; after, nobody else would.
+      if (!deadline.interrupt) cutOff(stream, error.message);
+    },
+  );
+  stream.once('close', () => deadline.stop());
   handler({
     header: (name) => first(headers[name]),
     peerAddress: socket?.remoteAddress,
-    readMessage: () => readUnaryMessage(stream, first(headers['grpc-encoding']), options.maxMessageBytes),
-    reply: (message) => reply(stream, message),
-    fail: (code, message, details) => trailersOnly(stream, code, message, details),
+    readMessage: (account) =>
+      readUnaryMessage(stream, first(headers['grpc-encoding']), options.maxMessageBytes, account, deadline),
+    reply: (message) => {
+      deadline.stop();
+      reply(stream, message);
+    },
+    fail: (code, message, details) => {
+      deadline.stop();
+      if (deadline.error) cutOff(stream, message);
+      else trailersOnly(stream, code, message, details);
+    },
   });
+}
+
+/**
+ * Answers DEADLINE_EXCEEDED and resets the stream if the client has not finished it, so a client
+ * that stopped sending frees its stream slot too, not only the bytes it held.
+ */
+function cutOff(stream: http2.ServerHttp2Stream, message: string): void {
+  trailersOnly(stream, DEADLINE_EXCEEDED, message);
+  if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+}
+
+const TIMEOUT_UNITS_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
+
+/** `grpc-timeout` ("100m", "5S": at most 8 digits and a unit) in ms; undefined when absent or malformed. */
+export function parseGrpcTimeout(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const match = /^(\d{1,8})([HMSmun])$/.exec(value);
+  return match ? Number(match[1]) * TIMEOUT_UNITS_MS[match[2]] : undefined;
 }
 
 function reply(stream: http2.ServerHttp2Stream, message: Uint8Array): void {

@@ -6,11 +6,11 @@ import type { Logger } from 'pino';
 import type { TenantResolver } from '../../auth/api-keys.ts';
 import type { HttpReceiverConfig } from '../../config/schema.ts';
 import { parseEndpoint } from '../../config/endpoint.ts';
-import type { InFlightLimiter } from '../../ingest/in-flight-limiter.ts';
-import type { IngestService } from '../../ingest/ingest-service.ts';
+import type { Admission } from '../../ingest/admission.ts';
 import { createPeerAddressResolver } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { listen } from '../listen.ts';
+import { ReadDeadline } from '../read-deadline.ts';
 import { answerPreflight, applyCors } from './cors.ts';
 import { decodeContentEncoding, readRawBody } from './read-body.ts';
 import { sendError, sendSuccess } from './respond.ts';
@@ -19,9 +19,8 @@ const ROUTES: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 
 
 export interface HttpReceiverOptions {
   config: HttpReceiverConfig;
-  ingest: IngestService;
+  admission: Admission;
   tenants: TenantResolver;
-  limiter: InFlightLimiter;
   metrics: ReceiverMetrics;
   logger: Logger;
 }
@@ -36,8 +35,20 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  server.requestTimeout = 60_000;
+  server.headersTimeout = config.readHeaderTimeoutSeconds * 1000;
+  // Our own read deadline (408 with a message) comes first; Node's is the backstop behind it.
+  server.requestTimeout = (config.readHeaderTimeoutSeconds + config.readTimeoutSeconds + 10) * 1000;
   server.keepAliveTimeout = 65_000;
+  server.maxConnections = config.maxConnections;
+  server.on('drop', () => options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'connection-limit' }));
+
+  const bodyLimits = {
+    readTimeoutMs: config.readTimeoutSeconds * 1000,
+    idleTimeoutMs: 0,
+    minBytesPerSecond: config.minBodyRateBytesPerSecond,
+    configPath: 'receivers.otlp.http',
+    what: 'request body',
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
@@ -49,7 +60,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
     const json = isJson(request.headers['content-type']);
     const started = performance.now();
     const outcome = { signal: signal ?? 'unknown', transport: 'http' } as Record<string, string>;
-    let release: (() => void) | undefined;
+    let deadline: ReadDeadline | undefined;
     try {
       if (!applyCors(request, response, config.cors)) {
         throw new OtelgateError('permission-denied', `origin ${request.headers.origin} is not allowed`);
@@ -68,27 +79,21 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
           `unsupported Content-Type ${JSON.stringify(contentType ?? '')}: use application/x-protobuf or application/json`,
         );
       }
-      const announced = Number(request.headers['content-length'] ?? config.maxRequestBodyBytes);
-      release = options.limiter.acquire(Math.min(announced, config.maxRequestBodyBytes));
-      const raw = await readRawBody(request, config.maxRequestBodyBytes);
-      const body = await decodeContentEncoding(raw, request.headers['content-encoding'], config.maxRequestBodyBytes);
-      if (body.length > raw.length) {
-        // The inflated body takes memory of its own: hold it against the in-flight limit too.
-        const releaseRaw = release;
-        const releaseInflated = options.limiter.acquire(body.length - raw.length);
-        release = () => {
-          releaseRaw();
-          releaseInflated();
-        };
-      }
-      options.metrics.requestSize.record(body.length, { signal, transport: 'http' });
-      await options.ingest.accept({
+      deadline = new ReadDeadline(bodyLimits, (reason) =>
+        options.metrics.limitRefusals.add(1, { transport: 'http', reason }),
+      );
+      const bodyDeadline = deadline;
+      const limit = config.maxRequestBodyBytes;
+      await options.admission.admit({
         signal,
         transport: 'http',
-        body,
-        json,
         tenant,
+        json,
         peerAddress: peerAddressOf(request.socket.remoteAddress, headerString(request.headers['x-forwarded-for'])),
+        read: async (account) => {
+          const raw = await readRawBody(request, limit, account, bodyDeadline);
+          return decodeContentEncoding(raw, request.headers['content-encoding'], limit, account);
+        },
       });
       outcome.outcome = 'accepted';
       sendSuccess(response, signal, json);
@@ -104,7 +109,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
       if (!request.complete) response.setHeader('connection', 'close');
       sendError(response, failure, json);
     } finally {
-      release?.();
+      deadline?.stop();
       options.metrics.requestDuration.record((performance.now() - started) / 1000, outcome);
     }
   }

@@ -1,13 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { ByteAccount } from '../../ingest/admission.ts';
 import { inflateWithin } from '../inflate.ts';
+import type { ReadDeadline } from '../read-deadline.ts';
 
 /**
- * Reads the raw body, refusing before buffering when it is announced or found to be over `limit`.
- * Listens for 'data' rather than iterating the request: the async iterator costs a promise and a
- * microtask turn per chunk on the hot path.
+ * Reads the raw body, refusing when it is announced or found to be over `limit`. The announced
+ * length is only checked, never reserved: each chunk is charged to `account` as it arrives, and
+ * `deadline` hears of it. Listens for 'data' rather than iterating the request: the async
+ * iterator costs a promise and a microtask turn per chunk on the hot path.
  */
-export function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRawBody(
+  request: IncomingMessage,
+  limit: number,
+  account: ByteAccount,
+  deadline?: ReadDeadline,
+): Promise<Buffer> {
   const announced = Number(request.headers['content-length'] ?? Number.NaN);
   if (announced > limit) {
     return Promise.reject(
@@ -28,13 +36,20 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
+      deadline?.received(chunk.length);
       if (received > limit)
         return stop(new OtelgateError('payload-too-large', `request body exceeds the limit of ${limit} bytes`));
+      try {
+        account.charge(chunk.length);
+      } catch (error) {
+        return stop(error as Error);
+      }
       chunks.push(chunk);
     };
     const onEnd = () => {
       request.off('close', onClose);
       request.off('error', stop);
+      deadline?.doneReading();
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
     };
     const onClose = () =>
@@ -43,14 +58,16 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
     request.once('end', onEnd);
     request.once('close', onClose);
     request.once('error', stop);
+    if (deadline) deadline.interrupt = stop;
   });
 }
 
-/** Inflates per Content-Encoding, within `limit` decompressed bytes (../inflate.ts). */
+/** Inflates per Content-Encoding, within `limit` decompressed bytes charged to `account` (../inflate.ts). */
 export async function decodeContentEncoding(
   body: Buffer,
   encoding: string | undefined,
   limit: number,
+  account?: ByteAccount,
 ): Promise<Buffer> {
   const name = (encoding ?? 'identity').trim().toLowerCase();
   switch (name) {
@@ -59,10 +76,10 @@ export async function decodeContentEncoding(
       return body;
     case 'gzip':
     case 'x-gzip':
-      return inflateWithin(body, 'gzip', limit, 'request body', name);
+      return inflateWithin(body, 'gzip', limit, 'request body', name, account);
     case 'deflate':
     case 'zstd':
-      return inflateWithin(body, name, limit, 'request body');
+      return inflateWithin(body, name, limit, 'request body', name, account);
     default:
       throw new OtelgateError(
         'unsupported-media-type',

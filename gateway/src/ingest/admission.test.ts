@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EmbeddedLog, openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSpans, traceRequestProto } from '../../../test/support/otlp-payloads.ts';
+import { type SelfTelemetry, startSelfTelemetry } from '../telemetry/self-metrics.ts';
+import { Admission } from './admission.ts';
+import { IngestService } from './ingest-service.ts';
+
+const logger = pino({ level: 'silent' });
+let dir: string;
+let log: EmbeddedLog;
+let telemetry: SelfTelemetry;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'otelgate-admission-'));
+  log = await openEmbeddedLog({ dir, disk: { minFreeBytes: 0 } }, { logger });
+  telemetry = startSelfTelemetry('test');
+});
+
+afterAll(async () => {
+  await log.close();
+  await telemetry.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function admission(maxInFlightBytes: number, tenantShare = 1): Admission {
+  const ingest = new IngestService({
+    producer: log.producer,
+    metrics: telemetry.receiver,
+    maxAnyValueDepth: 64,
+    keyByTraceId: false,
+    logger,
+  });
+  return new Admission({ ingest, metrics: telemetry.receiver, maxInFlightBytes, tenantShare, retryAfterSeconds: 3 });
+}
+
+describe('admission', () => {
+  it('charges bytes as they arrive and refuses with resource-exhausted and Retry-After past the limit', () => {
+    const limits = admission(1000);
+    const slow = limits.open('default', 'http');
+    slow.charge(600);
+    const other = limits.open('default', 'http');
+    other.charge(300);
+    expect(() => other.charge(200)).toThrow(
+      expect.objectContaining({
+        kind: 'resource-exhausted',
+        retryAfterSeconds: 3,
+        message: 'gateway busy: 900 bytes in flight, limit 1000 (limits.maxInFlightBytes)',
+      }),
+    );
+    expect(limits.inFlightBytes).toBe(900);
+    slow.release();
+    other.charge(200);
+    expect(limits.inFlightBytes).toBe(500);
+    other.release();
+    other.release();
+    expect(limits.inFlightBytes).toBe(0);
+  });
+
+  it('lets one request larger than the limit through when nothing else is in flight', () => {
+    const limits = admission(100);
+    const big = limits.open('default', 'grpc');
+    big.charge(80);
+    big.charge(420);
+    expect(() => limits.open('default', 'grpc').charge(1)).toThrow(
+      expect.objectContaining({ kind: 'resource-exhausted' }),
+    );
+    big.release();
+    expect(limits.inFlightBytes).toBe(0);
+  });
+
+  it("holds each tenant to its share, so another tenant's requests still fit", () => {
+    const limits = admission(1000, 0.5);
+    const greedy = limits.open('greedy', 'http');
+    greedy.charge(400);
+    const more = limits.open('greedy', 'http');
+    expect(() => more.charge(200)).toThrow(
+      expect.objectContaining({
+        kind: 'resource-exhausted',
+        message: 'tenant "greedy" busy: 400 bytes in flight, its share is 500 (limits.tenantShare)',
+      }),
+    );
+    const polite = limits.open('polite', 'http');
+    polite.charge(450);
+    expect(limits.tenantBytes('greedy')).toBe(400);
+    expect(limits.tenantBytes('polite')).toBe(450);
+    greedy.release();
+    more.release();
+    polite.release();
+    expect([limits.inFlightBytes, limits.tenantBytes('greedy'), limits.tenantBytes('polite')]).toEqual([0, 0, 0]);
+  });
+
+  it('holds the body while the buffer appends it, and releases it when the request settles', async () => {
+    const limits = admission(10 * 1024 * 1024);
+    const body = traceRequestProto(makeSpans(20));
+    let heldDuringRead = 0;
+    const admitted = limits.admit({
+      signal: 'traces',
+      transport: 'http',
+      tenant: 'default',
+      json: false,
+      peerAddress: undefined,
+      read: async (account) => {
+        account.charge(body.length);
+        heldDuringRead = limits.inFlightBytes;
+        return body;
+      },
+    });
+    expect(limits.inFlightBytes).toBe(body.length);
+    await expect(admitted).resolves.toEqual({ itemCount: 20 });
+    expect(heldDuringRead).toBe(body.length);
+    expect(limits.inFlightBytes).toBe(0);
+  });
+
+  it('releases what a request held when its read fails half-way', async () => {
+    const limits = admission(1000);
+    const failed = limits.admit({
+      signal: 'logs',
+      transport: 'grpc',
+      tenant: 'default',
+      json: false,
+      peerAddress: undefined,
+      read: async (account) => {
+        account.charge(700);
+        throw new Error('client went away');
+      },
+    });
+    await expect(failed).rejects.toThrow('client went away');
+    expect(limits.inFlightBytes).toBe(0);
+  });
+});

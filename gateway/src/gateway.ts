@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
 import { dlqRoute } from './admin/routes/dlq-route.ts';
+import { reloadRoute } from './admin/routes/reload-route.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
 import { parseEndpoint } from './config/endpoint.ts';
 import type { GatewayConfig } from './config/schema.ts';
@@ -14,16 +15,23 @@ import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { boundPort } from './receivers/listen.ts';
 import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
+import { createReloader, type Reloader } from './reload/reloader.ts';
 import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
   ports: { grpc?: number; http?: number; admin: number };
+  /** SIGHUP and POST /reload: re-read the config file and apply what can change in place. */
+  reloader: Reloader;
   /** Stop accepting, finish in-flight requests, drain and commit the process loop, close the buffer. */
   stop(): Promise<void>;
 }
 
 /** Assembles and starts every part the config asks for. */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { configPath?: string } = {},
+): Promise<RunningGateway> {
   const telemetry = startSelfTelemetry(OTELGATE_VERSION, receiverTransports(config));
   const buffer = await openBuffer(config, logger, telemetry.meter);
   const role = config.service.role;
@@ -68,12 +76,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       });
   }
 
+  const reloader = createReloader({
+    configPath: options.configPath,
+    config,
+    switchPipelines: processRole?.pipelines.switchPipelines,
+    logger: logger.child({ component: 'reload' }),
+  });
   const admin = await startAdminServer({
     endpoint: parseEndpoint(config.admin.endpoint)!,
     exporter: telemetry.exporter,
     readinessCacheMs: config.admin.readinessCacheMs,
     logger: logger.child({ component: 'admin' }),
-    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer })],
+    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }), reloadRoute(reloader)],
     adminToken: () => config.admin.token,
     checks: [
       ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
@@ -87,6 +101,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       grpc: grpcServer?.port,
       admin: boundPort(admin),
     },
+    reloader,
     async stop() {
       await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
       await processRole?.stop();

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import type { HostPort } from '../config/endpoint.ts';
 
 /** Starts listening, rejecting on EADDRINUSE and the like instead of crashing later. */

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { asOtelgateError, OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
 import { randomUUID } from 'node:crypto';
+import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { TenantResolver } from '../../auth/api-keys.ts';
 import type { HttpReceiverConfig } from '../../config/schema.ts';
@@ -10,6 +12,7 @@ import type { Admission } from '../../ingest/admission.ts';
 import { createPeerAddressResolver } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { listen } from '../listen.ts';
+import { loadReceiverTls } from '../tls/receiver-tls.ts';
 import { ReadDeadline } from '../read-deadline.ts';
 import { answerPreflight, applyCors } from './cors.ts';
 import { decodeContentEncoding, readRawBody } from './read-body.ts';
@@ -29,12 +32,16 @@ export interface HttpReceiverOptions {
 export async function startHttpReceiver(options: HttpReceiverOptions): Promise<Server> {
   const { config, logger } = options;
   const peerAddressOf = createPeerAddressResolver(config.trustedProxies);
-  const server = createServer((request, response) => {
+  const tls = config.tls && loadReceiverTls(config.tls, { transport: 'http', logger, metrics: options.metrics });
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error) => {
       logger.error({ err: error }, 'unexpected error answering an OTLP/HTTP request');
       if (!response.headersSent) response.writeHead(500).end();
     });
-  });
+  };
+  // https.Server is an http.Server on a TLS listener: the callers use only what both have.
+  const server: Server = tls ? createHttpsServer(tls.serverOptions, onRequest) : createServer(onRequest);
+  if (tls) tls.attach(server as unknown as TlsServer);
   server.headersTimeout = config.readHeaderTimeoutSeconds * 1000;
   // Our own read deadline (408 with a message) comes first; Node's is the backstop behind it.
   server.requestTimeout = (config.readHeaderTimeoutSeconds + config.readTimeoutSeconds + 10) * 1000;
@@ -62,6 +69,8 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
     const outcome = { signal: signal ?? 'unknown', transport: 'http' } as Record<string, string>;
     let deadline: ReadDeadline | undefined;
     try {
+      const certificateRefusal = tls?.refusal(request.socket);
+      if (certificateRefusal) throw new OtelgateError('unauthenticated', certificateRefusal);
       if (!applyCors(request, response, config.cors)) {
         throw new OtelgateError('permission-denied', `origin ${request.headers.origin} is not allowed`);
       }

@@ -6,6 +6,8 @@ export interface UnaryCallOptions {
   metadata?: grpc.Metadata;
   /** Send the message gzip-compressed (grpc-encoding: gzip). */
   gzip?: boolean;
+  /** Channel credentials (TLS, client certificate); cleartext by default. */
+  credentials?: grpc.ChannelCredentials;
 }
 
 /** One call of `path`: resolves with its error (null when it succeeded) and the reply's bytes. */
@@ -17,7 +19,7 @@ export function grpcUnaryCall(
 ): Promise<{ error: grpc.ServiceError | null; reply?: Buffer }> {
   const client = new grpc.Client(
     address,
-    grpc.credentials.createInsecure(),
+    options.credentials ?? grpc.credentials.createInsecure(),
     options.gzip ? { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip } : {},
   );
   return new Promise((resolve) => {

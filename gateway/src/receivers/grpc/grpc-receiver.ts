@@ -9,6 +9,7 @@ import type { Admission } from '../../ingest/admission.ts';
 import { unmappedAddress } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { encodeRpcStatus } from '../rpc-status.ts';
+import { loadReceiverTls } from '../tls/receiver-tls.ts';
 import { type GrpcServer, startGrpcServer, type UnaryCall, type UnaryHandler } from './grpc-server.ts';
 
 const SERVICES: Record<Signal, string> = {
@@ -39,6 +40,9 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
     readTimeoutMs: options.config.readTimeoutSeconds * 1000,
     onLimitRefusal: (reason) => options.metrics.limitRefusals.add(1, { transport: 'grpc', reason }),
     logger: options.logger,
+    tls:
+      options.config.tls &&
+      loadReceiverTls(options.config.tls, { transport: 'grpc', logger: options.logger, metrics: options.metrics }),
   });
 }
 

@@ -6,7 +6,9 @@
 // the status in trailers (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import type { ReceiverTls } from '../tls/receiver-tls.ts';
 import type { ByteAccount, LimitReason } from '../../ingest/admission.ts';
 import { ReadDeadline } from '../read-deadline.ts';
 import { readUnaryMessage } from './grpc-message.ts';
@@ -17,6 +19,7 @@ const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_PATH, HTTP2
 const UNIMPLEMENTED = 12;
 const INTERNAL = 13;
 const DEADLINE_EXCEEDED = 4;
+const UNAUTHENTICATED = 16;
 
 /** What a unary handler gets: the call's metadata, its peer, and one way to read and to answer it. */
 export interface UnaryCall {
@@ -53,6 +56,8 @@ export interface GrpcServerOptions {
   /** Hears of every call or connection a limit refused or cut off. */
   onLimitRefusal?: (reason: LimitReason) => void;
   logger: Logger;
+  /** Serve over TLS (ALPN h2) instead of cleartext HTTP/2. */
+  tls?: ReceiverTls;
 }
 
 export interface GrpcServer {
@@ -67,8 +72,13 @@ const STREAM_WINDOW_BYTES = 1024 * 1024;
 const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
 
 export async function startGrpcServer(host: string, port: number, options: GrpcServerOptions): Promise<GrpcServer> {
+  const { tls } = options;
   const settings = { initialWindowSize: STREAM_WINDOW_BYTES, maxConcurrentStreams: options.maxConcurrentStreams };
-  const server = http2.createServer({ settings });
+  // Typed as the cleartext server: both emit the same session, connection and stream events.
+  const server = (
+    tls ? http2.createSecureServer({ ...tls.serverOptions, settings }) : http2.createServer({ settings })
+  ) as http2.Http2Server;
+  if (tls) tls.attach(server as unknown as TlsServer);
   const sessions = new Set<http2.ServerHttp2Session>();
   if (options.maxConnections) server.maxConnections = options.maxConnections;
   server.on('drop', () => options.onLimitRefusal?.('connection-limit'));
@@ -81,7 +91,11 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   // A reply is three small writes (headers, message, trailers): no Nagle delay between them. Set
   // on the raw socket: once HTTP/2 owns it, its proxy refuses socket calls.
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
-  server.on('stream', (stream, headers) => serveStream(stream, headers, options));
+  server.on('stream', (stream, headers) => {
+    const certificateRefusal = tls?.refusal(stream.session?.socket);
+    if (certificateRefusal) trailersOnly(stream, UNAUTHENTICATED, certificateRefusal);
+    else serveStream(stream, headers, options);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new Error(`cannot listen on ${host}:${port}: ${error.message}`)));

@@ -13,6 +13,7 @@ import { startProcessRole, type ProcessRole } from './process/start-process-role
 import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
+import { type LogReceivers, startLogReceivers } from './receivers/logs/start-log-receivers.ts';
 import { boundPort } from './receivers/listen.ts';
 import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
 import { createReloader, type Reloader } from './reload/reloader.ts';
@@ -43,6 +44,7 @@ export async function startGateway(
 
   let httpServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;
+  let logReceivers: LogReceivers | undefined;
   if (runsIngest) {
     const ingest = new IngestService({
       producer: buffer.producer,
@@ -74,6 +76,12 @@ export async function startGateway(
         config: grpcConfig,
         logger: logger.child({ component: 'otlp-grpc' }),
       });
+    logReceivers = await startLogReceivers(config.receivers, {
+      admission,
+      logger,
+      meter: telemetry.meter,
+      dataDir: config.buffer.embedded.dir,
+    });
   }
 
   const reloader = createReloader({
@@ -103,6 +111,7 @@ export async function startGateway(
     },
     reloader,
     async stop() {
+      await logReceivers?.stop(config.service.shutdownGracePeriodSeconds * 500);
       await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
       await processRole?.stop();
       await buffer.close();

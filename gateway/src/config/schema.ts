@@ -10,6 +10,8 @@ import {
 } from '@otelgate/pipelines/process/config.ts';
 import { z } from 'zod';
 import { receiverTlsSchema } from '../receivers/tls/config.ts';
+import { filelogConfigSchema } from '../receivers/filelog/config.ts';
+import { syslogConfigSchema } from '../receivers/syslog/config.ts';
 import { endpointSchema } from './endpoint.ts';
 
 const corsSchema = z
@@ -72,6 +74,10 @@ const receiversSchema = z
         http: httpReceiverSchema.nullable(),
       })
       .prefault({}),
+    /** Log files (plain, Docker json-file, CRI) followed into OTLP logs; off unless set. */
+    filelog: filelogConfigSchema.optional(),
+    /** Syslog (RFC 5424 / 3164) over UDP, TCP, TLS into OTLP logs; off unless set. */
+    syslog: syslogConfigSchema.optional(),
   })
   .prefault({});
 

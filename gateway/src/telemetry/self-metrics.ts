@@ -165,5 +165,11 @@ function declareProcessMetrics(meter: Meter): () => void {
 export function receiverTransports(config: GatewayConfig): string[] {
   if (config.service.role === 'process') return [];
   const { http, grpc } = config.receivers.otlp;
-  return [...(http ? ['http'] : []), ...(grpc ? ['grpc'] : [])];
+  const { filelog, syslog } = config.receivers;
+  return [
+    ...(http ? ['http'] : []),
+    ...(grpc ? ['grpc'] : []),
+    ...(filelog ? ['filelog'] : []),
+    ...(syslog ? ['syslog'] : []),
+  ];
 }

@@ -1,0 +1,215 @@
+// The filelog receiver's loop: find files, read what was appended, append it to the buffer as
+// one OTLP logs request, and only then move each file's checkpoint past what was sent. One
+// append at a time, so a checkpoint never runs ahead of the buffer.
+import { openSync, type Stats } from 'node:fs';
+import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
+import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
+import type { Logger } from 'pino';
+import type { SubmitLogs } from '../logs/submit-logs.ts';
+import type { CheckpointStore } from './checkpoint-store.ts';
+import type { FilelogConfig } from './config.ts';
+import { findFiles } from './file-discovery.ts';
+import { FileReader, type FileReaderShared } from './file-reader.ts';
+import { LogBatch } from './log-batch.ts';
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5_000;
+/** A file that lost its path is closed after it has been quiet this long (a writer may still hold it). */
+const GONE_GRACE_MS = 1_000;
+
+export interface FilelogReceiverOptions {
+  config: FilelogConfig;
+  shared: FileReaderShared;
+  checkpoints: CheckpointStore;
+  submit: SubmitLogs;
+  logger: Logger;
+}
+
+export class FilelogReceiver {
+  readonly #options: FilelogReceiverOptions;
+  readonly #readers = new Map<string, FileReader>();
+  readonly #sizes = new Map<FileReader, number>();
+  #stopping = false;
+  #wake: (() => void) | undefined;
+  #running: Promise<void> | undefined;
+  #firstPoll = true;
+
+  constructor(options: FilelogReceiverOptions) {
+    this.#options = options;
+  }
+
+  get openFiles(): number {
+    return this.#readers.size;
+  }
+
+  start(): void {
+    this.#running = this.#run().catch((error: unknown) => {
+      this.#options.logger.error({ err: error }, 'filelog receiver stopped on an unexpected error');
+    });
+  }
+
+  /** Finishes the append in hand (its checkpoint included), then closes every file. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#running;
+    for (const reader of this.#readers.values()) reader.close();
+    this.#readers.clear();
+  }
+
+  async #run(): Promise<void> {
+    const { config } = this.#options;
+    let batch = this.#newBatch();
+    let nextDiscovery = 0;
+    while (!this.#stopping) {
+      let now = Date.now();
+      if (now >= nextDiscovery) {
+        await this.#discover(batch);
+        nextDiscovery = Date.now() + config.pollIntervalMs;
+        now = Date.now();
+      }
+      let progressed = false;
+      for (const reader of this.#readers.values()) {
+        if (reader.read(batch, now)) progressed = true;
+        if (batch.full) {
+          await this.#flush(batch);
+          batch = this.#newBatch();
+          if (this.#stopping) return;
+        }
+        reader.flushIdle(batch, now);
+      }
+      if (batch.groups.size > 0) {
+        await this.#flush(batch);
+        batch = this.#newBatch();
+      }
+      if (this.#closeFinished(now)) this.#writeCheckpoints();
+      if (!progressed) await this.#sleep(config.pollIntervalMs);
+    }
+  }
+
+  async #discover(batch: LogBatch): Promise<void> {
+    const { config, checkpoints, shared } = this.#options;
+    const found = await findFiles(config.include, config.exclude);
+    const seen = new Set<string>();
+    for (const file of found) {
+      seen.add(file.key);
+      const reader = this.#readers.get(file.key);
+      if (reader) {
+        if (reader.path !== file.path) reader.path = file.path; // renamed, still matched
+        reader.gone = false;
+        if (this.#sizes.get(reader) !== file.stats.size) {
+          this.#sizes.set(reader, file.stats.size);
+          reader.checkTruncation(batch, file.stats.size);
+        }
+        continue;
+      }
+      const opened = this.#open(file.path, file.stats);
+      if (opened) {
+        this.#readers.set(opened.key, opened);
+        this.#sizes.set(opened, file.stats.size);
+      }
+    }
+    for (const reader of this.#readers.values()) {
+      if (!seen.has(reader.key) && !reader.gone) {
+        reader.gone = true;
+        shared.metrics.rotations.add(1, { kind: 'rename' });
+      }
+    }
+    if (this.#firstPoll) {
+      this.#firstPoll = false;
+      checkpoints.dropUnclaimed();
+      this.#writeCheckpoints();
+    }
+  }
+
+  #open(path: string, stats: Stats): FileReader | undefined {
+    const { config, checkpoints, shared, logger } = this.#options;
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      logger.warn({ err: error, path }, 'cannot open a matched log file; will retry');
+      return undefined;
+    }
+    const reader = new FileReader(path, fd, stats, 0, shared);
+    const checkpoint = checkpoints.claim(path, reader.fingerprint.bytes);
+    let offset = 0;
+    if (checkpoint) offset = checkpoint.offset <= stats.size ? checkpoint.offset : 0;
+    else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = stats.size;
+    reader.offset = offset;
+    reader.durableOffset = offset;
+    return reader;
+  }
+
+  /** Appends the batch until it is durable (retrying what is retryable), then checkpoints it. */
+  async #flush(batch: LogBatch): Promise<void> {
+    const { config, submit, shared, logger } = this.#options;
+    if (batch.count > 0) {
+      const body = encodeLogs(batch.toLogsData());
+      let delay = RETRY_MIN_MS;
+      for (;;) {
+        try {
+          await submit(body, { transport: 'filelog', tenant: config.tenant });
+          break;
+        } catch (error) {
+          const failure = asOtelgateError(error);
+          if (!mappingFor(failure.kind).retryable) {
+            shared.metrics.droppedRecords.add(batch.count, { reason: failure.kind });
+            logger.error({ err: failure, records: batch.count }, 'buffer refused file log records for good');
+            break;
+          }
+          shared.metrics.appendRetries.add(1, { reason: failure.kind });
+          if (this.#stopping) return; // not checkpointed: read again after the restart
+          await this.#sleep(delay);
+          delay = Math.min(delay * 2, RETRY_MAX_MS);
+        }
+      }
+    }
+    for (const [reader, group] of batch.groups) reader.durableOffset = group.committable;
+    this.#writeCheckpoints();
+  }
+
+  /** Closes files that lost their path and are finished; true if any was. */
+  #closeFinished(now: number): boolean {
+    let closed = false;
+    for (const reader of this.#readers.values()) {
+      if (!reader.gone || reader.busy || now - reader.lastDataAt < GONE_GRACE_MS) continue;
+      if (reader.size() > reader.offset) continue; // still written to under its new name
+      reader.close();
+      this.#readers.delete(reader.key);
+      this.#sizes.delete(reader);
+      closed = true;
+    }
+    return closed;
+  }
+
+  #writeCheckpoints(): void {
+    const files = [];
+    for (const reader of this.#readers.values()) {
+      const { fingerprint } = reader;
+      if (fingerprint.length === 0) continue;
+      files.push({
+        hash: fingerprint.hash,
+        length: fingerprint.length,
+        offset: reader.durableOffset,
+        path: reader.path,
+      });
+    }
+    this.#options.checkpoints.write(files);
+  }
+
+  #newBatch(): LogBatch {
+    return new LogBatch(this.#options.config.maxBatchRecords, this.#options.config.maxBatchBytes);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}

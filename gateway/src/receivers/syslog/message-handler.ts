@@ -1,0 +1,61 @@
+// One received message (a datagram, or a TCP frame) to a queued record, or a counted drop.
+import type { Logger } from 'pino';
+import type { SyslogConfig } from './config.ts';
+import type { SyslogDropReason, SyslogMetrics } from './metrics.ts';
+import type { RecordBatcher } from './record-batcher.ts';
+import { parseSyslog } from './syslog-parser.ts';
+import { toLogRecord } from './syslog-record.ts';
+
+/** A drop is logged at most this often per reason (the counters have every one). */
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+export type Transport = 'udp' | 'tcp';
+
+export class MessageHandler {
+  readonly #config: SyslogConfig;
+  readonly #batcher: RecordBatcher;
+  readonly #metrics: SyslogMetrics;
+  readonly #logger: Logger;
+  readonly #lastLogged = new Map<string, number>();
+
+  constructor(config: SyslogConfig, batcher: RecordBatcher, metrics: SyslogMetrics, logger: Logger) {
+    this.#config = config;
+    this.#batcher = batcher;
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  /** Parses and queues `bytes`; false when the batcher is full (the message was not queued). */
+  handle(bytes: Buffer, transport: Transport, peerAddress: string, peerPort: number): boolean {
+    if (this.#batcher.full) {
+      if (transport === 'udp') this.drop(transport, 'buffer_full', 'pending queue full', peerAddress);
+      return false;
+    }
+    let end = bytes.length;
+    while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13 || bytes[end - 1] === 0)) end--;
+    const text = bytes.toString('utf8', 0, end);
+    const now = Date.now();
+    const parsed = parseSyslog(text, { protocol: this.#config.protocol, utc: this.#config.timezone === 'UTC', now });
+    if (typeof parsed === 'string') {
+      this.drop(transport, 'malformed', parsed, peerAddress);
+      return true;
+    }
+    if (text.includes('\uFFFD')) this.#metrics.invalidUtf8.add(1, { transport });
+    const record = toLogRecord(parsed, peerAddress, peerPort, BigInt(now) * 1_000_000n);
+    this.#batcher.push(record, peerAddress, transport);
+    this.#metrics.received.add(1, { transport });
+    return true;
+  }
+
+  drop(transport: Transport, reason: SyslogDropReason, detail: string, peerAddress: string): void {
+    this.#metrics.dropped.add(1, { transport, reason });
+    const now = Date.now();
+    const key = `${transport}:${reason}`;
+    if (now - (this.#lastLogged.get(key) ?? 0) < DROP_LOG_INTERVAL_MS) return;
+    this.#lastLogged.set(key, now);
+    this.#logger.warn(
+      { transport, reason, detail, peerAddress },
+      'syslog message dropped (further drops for this reason counted only, for 10 s)',
+    );
+  }
+}

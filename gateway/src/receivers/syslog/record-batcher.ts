@@ -1,0 +1,153 @@
+// Gathers syslog records into OTLP requests and appends them, a few at once, retrying what the
+// buffer refuses for now. Everything received and not yet durable counts as pending; past
+// `maxPendingRecords` push() says no, and the transports drop (UDP) or stop reading (TCP).
+import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
+import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
+import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
+import type { Logger } from 'pino';
+import type { SubmitLogs } from '../logs/submit-logs.ts';
+import type { SyslogConfig } from './config.ts';
+import type { SyslogMetrics } from './metrics.ts';
+
+const SCOPE = { name: 'otelgate/syslog', version: '', attributes: [], droppedAttributesCount: 0 };
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+interface Batch {
+  records: LogRecord[];
+  transports: string[];
+  /** The one peer every record came from, or undefined when several (or none) did. */
+  peer: string | undefined;
+  mixed: boolean;
+}
+
+export class RecordBatcher {
+  readonly #config: SyslogConfig;
+  readonly #submit: SubmitLogs;
+  readonly #metrics: SyslogMetrics;
+  readonly #logger: Logger;
+  #batch: Batch = newBatch();
+  readonly #queue: Batch[] = [];
+  #inFlight = 0;
+  #pending = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #drainWaiters = new Set<() => void>();
+  readonly #idleWaiters = new Set<() => void>();
+  #closing = false;
+
+  constructor(config: SyslogConfig, submit: SubmitLogs, metrics: SyslogMetrics, logger: Logger) {
+    this.#config = config;
+    this.#submit = submit;
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+
+  get full(): boolean {
+    return this.#pending >= this.#config.maxPendingRecords;
+  }
+
+  /** Queues one record; false (and nothing queued) when maxPendingRecords are already waiting. */
+  push(record: LogRecord, peer: string, transport: string): boolean {
+    if (this.full) return false;
+    const batch = this.#batch;
+    batch.records.push(record);
+    batch.transports.push(transport);
+    if (batch.records.length === 1) batch.peer = peer;
+    else if (batch.peer !== peer) batch.mixed = true;
+    this.#pending++;
+    if (batch.records.length >= this.#config.maxBatchRecords) this.#seal();
+    else this.#timer ??= setTimeout(() => this.#seal(), this.#config.flushIntervalMs);
+    return true;
+  }
+
+  /** Calls `resume` once pending records fall to half of maxPendingRecords. */
+  onDrain(resume: () => void): void {
+    this.#drainWaiters.add(resume);
+  }
+
+  /** Appends what is queued; resolves when nothing is pending, or after `timeoutMs`. */
+  async close(timeoutMs: number): Promise<void> {
+    this.#seal();
+    if (this.#pending > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.#idleWaiters.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.#closing = true;
+  }
+
+  #seal(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#batch.records.length === 0) return;
+    this.#queue.push(this.#batch);
+    this.#batch = newBatch();
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#config.maxConcurrentAppends && this.#queue.length > 0) {
+      const batch = this.#queue.shift()!;
+      this.#inFlight++;
+      this.#append(batch).finally(() => {
+        this.#inFlight--;
+        this.#pending -= batch.records.length;
+        this.#settled();
+        this.#pump();
+      });
+    }
+  }
+
+  async #append(batch: Batch): Promise<void> {
+    const body = encodeLogs({
+      resourceLogs: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          scopeLogs: [{ scope: SCOPE, logRecords: batch.records, schemaUrl: '' }],
+          schemaUrl: '',
+        },
+      ],
+    });
+    const peerAddress = batch.mixed ? undefined : batch.peer;
+    let delay = RETRY_MIN_MS;
+    for (;;) {
+      try {
+        await this.#submit(body, { transport: 'syslog', tenant: this.#config.tenant, peerAddress });
+        return;
+      } catch (error) {
+        const failure = asOtelgateError(error);
+        if (!mappingFor(failure.kind).retryable || this.#closing) {
+          for (const transport of batch.transports) this.#metrics.dropped.add(1, { transport, reason: 'refused' });
+          this.#logger.error({ err: failure, records: batch.records.length }, 'buffer refused syslog records');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  #settled(): void {
+    if (this.#pending <= this.#config.maxPendingRecords / 2 && this.#drainWaiters.size > 0) {
+      const waiters = [...this.#drainWaiters];
+      this.#drainWaiters.clear();
+      for (const resume of waiters) resume();
+    }
+    if (this.#pending === 0) {
+      for (const done of this.#idleWaiters) done();
+      this.#idleWaiters.clear();
+    }
+  }
+}
+
+function newBatch(): Batch {
+  return { records: [], transports: [], peer: undefined, mixed: false };
+}

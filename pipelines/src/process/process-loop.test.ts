@@ -295,6 +295,39 @@ describe('process loop', () => {
     expect(loop.stats().itemsExported['recording/flaky']).toBe(2);
   });
 
+  it('dead-letters a record whose processing hangs twice as worker-crash, delivering the records around it', async () => {
+    const h = harness({
+      hang: () => ({
+        name: 'hang',
+        signals: ['traces'],
+        process(_signal, data) {
+          const names = spanNames([
+            { data, ctx: { tenant: undefined, peerAddress: undefined }, source: { partition: 0, offset: 0n } },
+          ]);
+          // Pending forever on the marked record; other records resolve.
+          return names.includes('stuck') ? new Promise<never>(() => {}) : Promise.resolve(data);
+        },
+      }),
+    });
+    const buffer = new MemoryBuffer();
+    const deadLetters = new MemoryDeadLetters();
+    await start(h, { traces: { processors: ['hang'], exporters: ['recording/a'] } }, buffer, deadLetters, {
+      quarantine: { hangTimeoutMs: 100 },
+    });
+    buffer.append('traces', tracesPayload('a'));
+    buffer.append('traces', tracesPayload('stuck'));
+    buffer.append('traces', tracesPayload('b'));
+
+    await eventually(() => buffer.committedOffset('traces') === 3n);
+    expect(deadLetters.letters.map((l) => ({ offset: l.record.offset, stage: l.reason.stage }))).toEqual([
+      { offset: 1n, stage: 'worker-crash' },
+    ]);
+    expect(deadLetters.letters[0].reason.reason).toMatch(/offset 1\b.*hang did not finish within 100 ms/);
+    expect(new Set(spanNames(h.exporters.get('recording/a')!.delivered.flatMap((call) => call.items)))).toEqual(
+      new Set(['a', 'b']),
+    );
+  });
+
   it('dead-letters an undecodable record and keeps the partition moving', async () => {
     const h = harness();
     const buffer = new MemoryBuffer();

@@ -5,9 +5,10 @@ import { startCommand } from './cli/commands/start.ts';
 import { validateCommand } from './cli/commands/validate.ts';
 import { versionCommand } from './cli/commands/version.ts';
 import { runCli } from './cli/run-cli.ts';
+import { tapCommand } from './tap/tap-command.ts';
 
 /** Every `otelgate` command, in the order `otelgate help` lists them. A new command is one line here. */
-const COMMANDS: Command[] = [startCommand, validateCommand, dlqCommand, versionCommand];
+const COMMANDS: Command[] = [startCommand, validateCommand, dlqCommand, tapCommand, versionCommand];
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
 import { dlqRoute } from './admin/routes/dlq-route.ts';
 import { reloadRoute } from './admin/routes/reload-route.ts';
+import { tapRoute } from './admin/routes/tap-route.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
 import { parseEndpoint } from './config/endpoint.ts';
 import type { GatewayConfig } from './config/schema.ts';
@@ -17,6 +18,7 @@ import { type LogReceivers, startLogReceivers } from './receivers/logs/start-log
 import { boundPort } from './receivers/listen.ts';
 import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
 import { createReloader, type Reloader } from './reload/reloader.ts';
+import { TapHub } from './tap/tap-hub.ts';
 import { OTELGATE_VERSION } from './version.ts';
 
 export interface RunningGateway {
@@ -90,12 +92,18 @@ export async function startGateway(
     switchPipelines: processRole?.pipelines.switchPipelines,
     logger: logger.child({ component: 'reload' }),
   });
+  const tap =
+    processRole && new TapHub(processRole.pipelines.live, () => config.admin.tap, logger.child({ component: 'tap' }));
   const admin = await startAdminServer({
     endpoint: parseEndpoint(config.admin.endpoint)!,
     exporter: telemetry.exporter,
     readinessCacheMs: config.admin.readinessCacheMs,
     logger: logger.child({ component: 'admin' }),
-    routes: [dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }), reloadRoute(reloader)],
+    routes: [
+      dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }),
+      reloadRoute(reloader),
+      tapRoute(tap),
+    ],
     adminToken: () => config.admin.token,
     checks: [
       ...(runsIngest ? [{ name: 'buffer_writable', ready: () => buffer.producer.isWritable() }] : []),
@@ -113,6 +121,7 @@ export async function startGateway(
     async stop() {
       await logReceivers?.stop(config.service.shutdownGracePeriodSeconds * 500);
       await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
+      tap?.closeAll();
       await processRole?.stop();
       await buffer.close();
       await new Promise((resolve) => admin.close(resolve));

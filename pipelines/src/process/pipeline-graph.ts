@@ -4,6 +4,7 @@
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Exporter, Processor, RecordContext, SignalData } from '../components/component.ts';
+import { trackExporter, trackProcessor } from '../components/component-health.ts';
 import type { FactoryContext } from '../components/factory.ts';
 import { OtelgateError } from '../errors/error-kinds.ts';
 import type { Signal } from '../model/common.ts';
@@ -101,11 +102,11 @@ export async function buildPipelineGraph(
   try {
     for (const id of usedProcessors) {
       const { factory, config } = checked.processors.get(id)!;
-      processors.set(id, await factory.create(config, contextFor(id)));
+      processors.set(id, trackProcessor(id, await factory.create(config, contextFor(id))));
     }
     for (const id of usedExporters) {
       const { factory, config } = checked.exporters.get(id)!;
-      exporters.set(id, await factory.create(config, contextFor(id)));
+      exporters.set(id, trackExporter(id, await factory.create(config, contextFor(id))));
     }
   } catch (error) {
     await shutdownAll();

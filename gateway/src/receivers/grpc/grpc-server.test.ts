@@ -198,3 +198,64 @@ describe('unary gRPC server on node:http2', () => {
     await closed;
   });
 });
+
+describe('stream limits', () => {
+  let limited: GrpcServer;
+  const refusals: string[] = [];
+
+  beforeAll(async () => {
+    const echo = (call: UnaryCall) => {
+      call.readMessage().then(
+        (message) => call.reply(Buffer.from(`echo:${message}`)),
+        (error) => {
+          const failure = asOtelgateError(error);
+          call.fail(failure.grpcCode, failure.message);
+        },
+      );
+    };
+    limited = await startGrpcServer('127.0.0.1', 0, {
+      handlers: { [ECHO]: echo },
+      maxMessageBytes: LIMIT,
+      maxConcurrentStreams: 2,
+      streamIdleTimeoutMs: 1000,
+      onLimitRefusal: (reason) => refusals.push(reason),
+      logger: pino({ level: 'silent' }),
+    });
+  });
+
+  afterAll(() => limited.close());
+
+  it('holds a connection to its stream cap, and an idle stream cut off frees its slot', async () => {
+    const session = http2.connect(`http://127.0.0.1:${limited.port}`);
+    try {
+      const open = () => {
+        const stream = session.request({ ':method': 'POST', ':path': ECHO, 'content-type': 'application/grpc' });
+        stream.on('error', () => {});
+        return stream;
+      };
+      const idle = [open(), open()];
+      for (const stream of idle) stream.write(frame(Buffer.from('never finished')).subarray(0, 8));
+      // A client that does not wait for the cap is refused the stream past it.
+      const third = open();
+      third.end(frame(Buffer.from('third')));
+      await new Promise((resolve) => third.once('close', resolve));
+      expect(third.rstCode).toBe(http2.constants.NGHTTP2_REFUSED_STREAM);
+      expect(session.remoteSettings.maxConcurrentStreams).toBe(2);
+      const cutOff = await Promise.all(
+        idle.map(
+          (stream) =>
+            new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once('response', (answer) => resolve(answer))),
+        ),
+      );
+      // Once the idle streams are cut off, their slots serve new calls.
+      const fourth = open();
+      fourth.end(frame(Buffer.from('fourth')));
+      const [headers] = (await once(fourth, 'response')) as [http2.IncomingHttpHeaders];
+      expect(headers[':status']).toBe(200);
+      for (const answer of cutOff) expect(answer['grpc-status']).toBe(String(grpc.status.DEADLINE_EXCEEDED));
+      expect(refusals).toEqual(['idle-timeout', 'idle-timeout']);
+    } finally {
+      session.destroy();
+    }
+  });
+});

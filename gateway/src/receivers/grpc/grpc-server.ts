@@ -153,7 +153,7 @@ function serveStream(
     (reason, error) => {
       options.onLimitRefusal?.(reason);
       // While reading, the reader stops and the handler answers; after, nobody else would.
-      if (!deadline.interrupt) cutOff(stream, error.message);
+      if (!deadline.interrupt) trailersOnly(stream, DEADLINE_EXCEEDED, error.message);
     },
   );
   stream.once('close', () => deadline.stop());
@@ -168,19 +168,9 @@ function serveStream(
     },
     fail: (code, message, details) => {
       deadline.stop();
-      if (deadline.error) cutOff(stream, message);
-      else trailersOnly(stream, code, message, details);
+      trailersOnly(stream, code, message, details);
     },
   });
-}
-
-/**
- * Answers DEADLINE_EXCEEDED and resets the stream if the client has not finished it, so a client
- * that stopped sending frees its stream slot too, not only the bytes it held.
- */
-function cutOff(stream: http2.ServerHttp2Stream, message: string): void {
-  trailersOnly(stream, DEADLINE_EXCEEDED, message);
-  if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
 const TIMEOUT_UNITS_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
@@ -222,8 +212,11 @@ function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: st
 function respondIfOpen(stream: http2.ServerHttp2Stream, headers: http2.OutgoingHttpHeaders): void {
   if (stream.destroyed || stream.headersSent) return;
   stream.respond(headers, { endStream: true });
-  // What the client still sends (a refused message's rest) is read and thrown away.
+  // What the client still sends (a refused message's rest) is read and thrown away; a client
+  // still sending is asked to stop (RST_STREAM NO_ERROR after the answer, RFC 9113 8.1), so one
+  // that never finishes does not keep its stream slot.
   stream.resume();
+  if (!stream.readableEnded) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
 /** grpc-message is percent-encoded: every byte outside printable ASCII, and '%' itself. */

@@ -6,16 +6,17 @@ import type { LogRecord, LogsData } from '../model/logs.ts';
 import type { Span, SpanEvent, SpanLink, TracesData } from '../model/traces.ts';
 import {
   asObject,
-  boolField,
   checkString,
   enumField,
   field,
+  I64_MAX,
+  I64_MIN,
   idField,
-  int64Field,
   type JsonObject,
   listField,
   objectField,
   stringField,
+  toBigInt,
   toBytes,
   toDouble,
   uint32Field,
@@ -73,29 +74,33 @@ export function parseAnyValue(v: unknown, depth: number): AnyValue {
     throw new WireError(`nested deeper than ${JsonOptions.maxAnyValueDepth} levels`);
   if (v === undefined || v === null) return {};
   const o = asObject(v);
+  // Each member read once: json.ts compares the fields read with the keys in the text.
   let x = field(o, 'stringValue', 'string_value');
   if (x !== undefined) {
     if (typeof x !== 'string') throw new WireError('expected a string').within('stringValue');
     return { stringValue: within('stringValue', () => checkString(x as string)) };
   }
   x = field(o, 'boolValue', 'bool_value');
-  if (x !== undefined) return { boolValue: boolField(o, 'boolValue', 'bool_value') };
+  if (x !== undefined) {
+    if (typeof x !== 'boolean') throw new WireError('expected true or false').within('boolValue');
+    return { boolValue: x };
+  }
   x = field(o, 'intValue', 'int_value');
-  if (x !== undefined) return { intValue: int64Field(o, 'intValue', 'int_value') };
+  if (x !== undefined) return { intValue: toBigInt(x, 'intValue', I64_MIN, I64_MAX) };
   x = field(o, 'doubleValue', 'double_value');
   if (x !== undefined) return { doubleValue: toDouble(x, 'doubleValue') };
-  x = objectField(o, 'arrayValue', 'array_value');
+  x = field(o, 'arrayValue', 'array_value');
   if (x !== undefined) {
-    const list = x as JsonObject;
+    const list = within('arrayValue', () => asObject(x));
     return {
       arrayValue: {
         values: within('arrayValue', () => listField(list, 'values', undefined, (e) => parseAnyValue(e, depth + 1))),
       },
     };
   }
-  x = objectField(o, 'kvlistValue', 'kvlist_value');
+  x = field(o, 'kvlistValue', 'kvlist_value');
   if (x !== undefined) {
-    const list = x as JsonObject;
+    const list = within('kvlistValue', () => asObject(x));
     return {
       kvlistValue: {
         values: within('kvlistValue', () => listField(list, 'values', undefined, (e) => parseKeyValue(e, depth))),

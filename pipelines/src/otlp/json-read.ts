@@ -9,11 +9,24 @@ export type JsonObject = Record<string, unknown>;
 
 const hasOwn = Object.hasOwn;
 
+/**
+ * How the current parse reads numbers and keys. `exact` is false on the fast path (a tree from
+ * JSON.parse): an integer field holding a number JSON.parse may have rounded throws NeedsExact,
+ * and `keysRead` counts the fields found, so that parseOtlpJson can tell from the text whether
+ * any key was repeated (see json.ts). Each walker reads each field once.
+ */
+export const JsonReadState = { exact: false, keysRead: 0 };
+
+/** Thrown on the fast path when a number needs the exact reader (json-exact.ts). */
+export class NeedsExact extends Error {}
+
 /** The value of a field under its camelCase or snake_case name; undefined when absent or null. */
 export function field(o: JsonObject, camel: string, snake?: string): unknown {
   let v: unknown;
   if (hasOwn(o, camel)) v = o[camel];
   else if (snake !== undefined && hasOwn(o, snake)) v = o[snake];
+  else return undefined;
+  JsonReadState.keysRead++;
   return v === null ? undefined : v;
 }
 
@@ -24,6 +37,7 @@ function fail(name: string, detail: string): never {
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
+  if (typeof v === 'bigint') return `number ${v}`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }
 
@@ -94,10 +108,16 @@ export function boolField(o: JsonObject, camel: string, snake?: string): boolean
 
 const INTEGER = /^-?\d+$/;
 
-/** Parses a JSON integer (number or decimal string) as bigint within [min, max]. */
+/**
+ * Parses a JSON integer (number or decimal string) as bigint within [min, max]. A number beyond
+ * 2^53 from JSON.parse may be rounded: the fast path hands it to the exact reader instead.
+ */
 export function toBigInt(v: unknown, name: string, min: bigint, max: bigint): bigint {
   let n: bigint;
-  if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    if (!JsonReadState.exact && !Number.isSafeInteger(v)) throw new NeedsExact();
+    n = BigInt(v);
+  } else if (typeof v === 'bigint') n = v;
   else if (typeof v === 'string' && INTEGER.test(v) && v.length <= 21) n = BigInt(v);
   else return fail(name, `expected an integer, got ${describe(v)}`);
   if (n < min || n > max) fail(name, `${n} out of range`);
@@ -105,8 +125,8 @@ export function toBigInt(v: unknown, name: string, min: bigint, max: bigint): bi
 }
 
 const U64_MAX = 2n ** 64n - 1n;
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
+export const I64_MIN = -(2n ** 63n);
+export const I64_MAX = 2n ** 63n - 1n;
 
 export function uint64Field(o: JsonObject, camel: string, snake?: string): bigint {
   const v = field(o, camel, snake);
@@ -152,6 +172,7 @@ export function enumField(o: JsonObject, camel: string, snake: string, names: re
 
 export function toDouble(v: unknown, name: string): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string') {
     if (v === 'NaN') return Number.NaN;
     if (v === 'Infinity') return Number.POSITIVE_INFINITY;

@@ -128,6 +128,66 @@ describe('OTLP/JSON', () => {
     expect(invalid(() => parseOtlpJson('logs', loneSurrogate))).toMatch(/severityText: invalid UTF-8/);
   });
 
+  it('keeps 64-bit integers written as JSON numbers exact (times, intValue, counts), as strings do', async () => {
+    const spans = parseOtlpJson(
+      'traces',
+      new TextEncoder().encode(
+        '{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":1544712660123456789,' +
+          '"endTimeUnixNano":1.544712660123456789e18,"attributes":[{"key":"n","value":{"intValue":9007199254740993}},' +
+          '{"key":"min","value":{"intValue":-9223372036854775808}},{"key":"d","value":{"doubleValue":9007199254740993}}]}]}]}]}',
+      ),
+    );
+    const span = spans.resourceSpans[0].scopeSpans[0].spans[0];
+    expect(span.startTimeUnixNano).toBe(1544712660123456789n);
+    expect(span.endTimeUnixNano).toBe(1544712660123456789n);
+    expect(span.attributes).toEqual([
+      { key: 'n', value: { intValue: 9007199254740993n } },
+      { key: 'min', value: { intValue: -9223372036854775808n } },
+      { key: 'd', value: { doubleValue: 9007199254740992 } },
+    ]);
+    const metrics = parseOtlpJson(
+      'metrics',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"count":18446744073709551615,' +
+        '"bucketCounts":[9007199254740993,1],"timeUnixNano":1544712660123456789}]}}]}]}]}',
+    );
+    const point = metrics.resourceMetrics[0].scopeMetrics[0].metrics[0].histogram?.dataPoints[0];
+    expect(point).toMatchObject({
+      count: 18446744073709551615n,
+      bucketCounts: [9007199254740993n, 1n],
+      timeUnixNano: 1544712660123456789n,
+    });
+    expect(
+      invalid(() =>
+        parseOtlpJson(
+          'logs',
+          '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":18446744073709551616}]}]}]}',
+        ),
+      ),
+    ).toMatch(/timeUnixNano: 18446744073709551616 out of range/);
+  });
+
+  it('refuses an object that repeats a key with 400 naming the key and where it is', () => {
+    const twoArrays =
+      '{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"lost"}]}]}],"resourceSpans":[{"scopeSpans":[]}]}';
+    expect(invalid(() => parseOtlpJson('traces', twoArrays))).toBe('duplicate key "resourceSpans"');
+    expect(invalid(() => jsonToProto('traces', new TextEncoder().encode(twoArrays)))).toBe(
+      'duplicate key "resourceSpans"',
+    );
+    const deep = '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{},{"attributes":[{"key":"a","key":"b"}]}]}]}]}';
+    expect(invalid(() => parseOtlpJson('logs', deep))).toBe(
+      'resourceLogs[0].scopeLogs[0].logRecords[1].attributes[0]: duplicate key "key"',
+    );
+    // Spaced-out colons and unknown fields take the exact reader; the result is the same.
+    const spaced = '{ "resourceSpans" : [ { "scopeSpans" : [ { "spans" : [ { "name" : "a", "name" : "b" } ] } ] } ] }';
+    expect(invalid(() => parseOtlpJson('traces', spaced))).toMatch(/spans\[0\]: duplicate key "name"$/);
+    const unknown = '{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a\\":","extra":{"x":1,"x":2}}]}]}]}';
+    expect(invalid(() => parseOtlpJson('traces', unknown))).toMatch(/extra: duplicate key "x"$/);
+    const fine = '{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a\\":","extra":{"x":1}}]}]}]}';
+    expect(parseOtlpJson('traces', new TextEncoder().encode(fine)).resourceSpans[0].scopeSpans[0].spans[0].name).toBe(
+      'a":',
+    );
+  });
+
   it('ignores __proto__ and constructor keys and never touches Object.prototype', () => {
     const hostile =
       '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"resourceLogs":[{"__proto__":{"polluted":"yes"},' +

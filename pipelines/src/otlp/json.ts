@@ -9,7 +9,9 @@ import type { TracesData } from '../model/traces.ts';
 import { encodeExportRequest } from './encode.ts';
 import { JsonOptions, parseLogsJson, parseTracesJson } from './json-parse.ts';
 import { parseMetricsJson } from './json-parse-metrics.ts';
-import { isObject, type JsonObject } from './json-read.ts';
+import { parseJsonExact } from './json-exact.ts';
+import { countQuoteColon } from './json-key-count.ts';
+import { isObject, type JsonObject, JsonReadState, NeedsExact } from './json-read.ts';
 import { logsToJson, metricsToJson, tracesToJson } from './json-write.ts';
 import { DEFAULT_MAX_ANY_VALUE_DEPTH } from './scan.ts';
 import { toInvalidArgument } from './wire-error.ts';
@@ -50,6 +52,39 @@ export function parseOtlpJson<S extends Signal>(
   } catch (error) {
     throw new OtelgateError('invalid-argument', `body is not valid JSON: ${(error as Error).message}`);
   }
+  JsonOptions.maxAnyValueDepth = limits.maxAnyValueDepth ?? DEFAULT_MAX_ANY_VALUE_DEPTH;
+  // Fast path: JSON.parse's tree is right unless an integer field holds a number past 2^53
+  // (rounded: the walk throws NeedsExact) or a key was repeated (JSON.parse keeps the last).
+  // When no ':' follows whitespace, every key in the text ends in `":`; so if the walk read as
+  // many fields as the text has `":`, no key was repeated. Otherwise (duplicates, unknown
+  // fields, `":` inside strings, spaced-out colons) the exact reader decides.
+  JsonReadState.exact = false;
+  JsonReadState.keysRead = 0;
+  try {
+    const data = parseRoot(signal, root);
+    if (JsonReadState.keysRead === countKeys(text, body)) return data;
+  } catch (error) {
+    if (!(error instanceof NeedsExact)) throw error;
+  }
+  JsonReadState.exact = true;
+  try {
+    return parseRoot(signal, parseJsonExact(text));
+  } catch (error) {
+    throw toInvalidArgument(error);
+  } finally {
+    JsonReadState.exact = false;
+  }
+}
+
+const KEY_END = /":/g;
+
+/** The number of `":` in the body, or -1 when some ':' follows whitespace (then keys can end otherwise). */
+function countKeys(text: string, body: string | Uint8Array): number {
+  if (text.includes(' :') || text.includes('\n:') || text.includes('\r:') || text.includes('\t:')) return -1;
+  return typeof body === 'string' ? (text.match(KEY_END)?.length ?? 0) : countQuoteColon(body);
+}
+
+function parseRoot<S extends Signal>(signal: S, root: unknown): SignalData[S] {
   if (!isObject(root)) {
     throw new OtelgateError('invalid-argument', `body is not an OTLP/JSON ${signal} request: expected a JSON object`);
   }
@@ -57,10 +92,10 @@ export function parseOtlpJson<S extends Signal>(
   if (!Object.hasOwn(root, camel) && !Object.hasOwn(root, snake) && Object.keys(root).length > 0) {
     throw new OtelgateError('invalid-argument', `body is not an OTLP/JSON ${signal} request: no "${camel}" field`);
   }
-  JsonOptions.maxAnyValueDepth = limits.maxAnyValueDepth ?? DEFAULT_MAX_ANY_VALUE_DEPTH;
   try {
     return PARSERS[signal](root as JsonObject) as SignalData[S];
   } catch (error) {
+    if (error instanceof NeedsExact) throw error;
     throw toInvalidArgument(error);
   }
 }

@@ -1,7 +1,7 @@
 // A worker for the quarantine tests: the real process loop on the real buffer (embedded log or
 // Kafka) with the file exporter, plus a test-only processor that ends the process (exit code 70)
-// when it meets a span named `exit-here`: the injected fault a real crash stands for. Never part
-// of the gateway's own factories.
+// when it meets a span named `exit-here`, and spins forever on one named `block-here`: the
+// injected faults a real crash or hang stands for. Never part of the gateway's own factories.
 // Usage: node fault-worker.ts '<options JSON>' (see WorkerOptions).
 import { openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
 import { openKafkaBuffer } from '@otelgate/pipelines/buffer/kafka/open-kafka-buffer.ts';
@@ -21,6 +21,7 @@ export interface WorkerOptions {
   output: string;
   marksDir: string;
   dataDir: string;
+  hangTimeoutMs?: number;
 }
 
 const options = JSON.parse(process.argv[2]) as WorkerOptions;
@@ -36,7 +37,11 @@ const exitOnMarker: ProcessorFactory = {
       signals: ['traces'],
       process(_signal, data) {
         for (const rs of (data as TracesData).resourceSpans)
-          for (const ss of rs.scopeSpans) for (const span of ss.spans) if (span.name === 'exit-here') process.exit(70);
+          for (const ss of rs.scopeSpans)
+            for (const span of ss.spans) {
+              if (span.name === 'exit-here') process.exit(70);
+              if (span.name === 'block-here') for (;;);
+            }
         return data;
       },
     };
@@ -63,7 +68,7 @@ const loop = await startProcessLoop({
   deadLetters: buffer.deadLetters,
   graph,
   logger,
-  config: { quarantine: { dir: options.marksDir } },
+  config: { quarantine: { dir: options.marksDir, hangTimeoutMs: options.hangTimeoutMs } },
 });
 process.on('SIGTERM', async () => {
   await loop.stop();

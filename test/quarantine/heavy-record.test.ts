@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumCounter } from '../../loadtest/collector/accepted-spans.ts';
 import { sharedBrokers } from '../kafka/kafka-service.ts';
 import { testKafkaConfig } from '../kafka/kafka-test-config.ts';
-import { eventually } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 
 const logger = pino({ level: 'silent' });
@@ -36,19 +35,18 @@ async function deliveredAll(worker: GatewayProcess, spans: number): Promise<void
   worker.exited.then((code) => {
     exitCode = code;
   });
-  await eventually(
-    async () => {
-      if (exitCode !== undefined)
-        throw new Error(`worker exited with ${exitCode}:\n${worker.output.slice(-20).join('\n')}`);
-      const sent = await sumCounter(`${worker.adminUrl}/metrics`, 'otelgate_exporter_sent_items', {
-        exporter: 'debug',
-        signal: 'traces',
-      }).catch(() => 0);
-      return sent >= spans ? sent : undefined;
-    },
-    50_000,
-    250,
-  );
+  const deadline = Date.now() + 50_000;
+  for (;;) {
+    if (exitCode !== undefined)
+      throw new Error(`worker exited with ${exitCode}:\n${worker.output.slice(-20).join('\n')}`);
+    const sent = await sumCounter(`${worker.adminUrl}/metrics`, 'otelgate_exporter_sent_items', {
+      exporter: 'debug',
+      signal: 'traces',
+    }).catch(() => 0);
+    if (sent >= spans) break;
+    if (Date.now() > deadline) throw new Error(`${sent} of ${spans} spans delivered within 50 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   const sent = await sumCounter(`${worker.adminUrl}/metrics`, 'otelgate_exporter_sent_items', { exporter: 'debug' });
   expect(sent).toBe(spans);
   const dead = await sumCounter(`${worker.adminUrl}/metrics`, 'otelgate_process_dead_lettered_records');

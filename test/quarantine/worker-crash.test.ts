@@ -31,8 +31,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * One record per name, each one span of that name (one partition: no key). Padded past the 4 KiB
  * under which the Kafka producer merges entries of one partition into one message.
  */
-function entries(): BufferEntry[] {
-  return NAMES.map((name, i) => ({
+function entries(names = NAMES): BufferEntry[] {
+  return names.map((name, i) => ({
     value: encodeTraces({
       resourceSpans: [
         {
@@ -84,20 +84,29 @@ function startWorker(options: Record<string, unknown>): Run {
   return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
 }
 
-async function crashTwiceThenQuarantine(options: Record<string, unknown>): Promise<void> {
+async function crashTwiceThenQuarantine(
+  options: Record<string, unknown>,
+  names = NAMES,
+  poison = 'exit-here',
+  death: number | string = 70,
+): Promise<void> {
   const output = options.output as string;
   // Two starts, each dies on the record (the first with the batch in hand, the second with the record alone).
   for (const attempt of [1, 2]) {
     const run = startWorker(options);
-    expect(await Promise.race([run.exited, sleep(45_000).then(() => 'still running')]), `start ${attempt}`).toBe(70);
+    const ended = await Promise.race([
+      run.exited.then((code) => code ?? run.child.signalCode),
+      sleep(45_000).then(() => 'still running'),
+    ]);
+    expect(ended, `start ${attempt}`).toBe(death);
   }
   const third = startWorker(options);
   try {
-    const names = await eventually(() => {
+    const delivered = await eventually(() => {
       const seen = new Set(exportedSpans(output).map((span) => span.name));
-      return NAMES.every((name) => name === 'exit-here' || seen.has(name)) ? seen : undefined;
+      return names.every((name) => name === poison || seen.has(name)) ? seen : undefined;
     }, 45_000);
-    expect(names.has('exit-here')).toBe(false);
+    expect(delivered.has(poison)).toBe(false);
     expect(third.child.exitCode).toBeNull();
   } finally {
     third.child.kill('SIGTERM');
@@ -150,6 +159,30 @@ describe('a record that kills the worker', () => {
       expect(letters[0].reason).toMatch(/offset 2\b.*last error: the process exited with code 70/);
     } finally {
       await buffer.close();
+    }
+  });
+
+  it('that blocks the event loop is killed by the guard, then dead-lettered as worker-crash (embedded log)', {
+    timeout: 60_000,
+  }, async () => {
+    const names = ['good-0', 'block-here', 'good-2'];
+    const embeddedDir = join(dir, 'blocked');
+    const log = await openEmbeddedLog({ dir: embeddedDir }, { logger });
+    await log.producer.append('traces', entries(names));
+    await log.close();
+    const output = join(dir, 'blocked-out.ndjson');
+    const options = { embeddedDir, output, marksDir: join(dir, 'blocked-marks'), dataDir: dir, hangTimeoutMs: 1_500 };
+    await crashTwiceThenQuarantine(options, names, 'block-here', 'SIGKILL');
+
+    const reopened = await openEmbeddedLog({ dir: embeddedDir }, { logger });
+    try {
+      const letters = await reopened.deadLetters.list();
+      expect(letters.map((l) => ({ stage: l.stage, offset: l.source.offset }))).toEqual([
+        { stage: 'worker-crash', offset: 1n },
+      ]);
+      expect(letters[0].reason).toMatch(/offset 1\b.*last error: the event loop was blocked for more than 1500 ms/);
+    } finally {
+      await reopened.close();
     }
   });
 });

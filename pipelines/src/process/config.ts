@@ -90,7 +90,11 @@ export const processLoopConfigSchema = z
       .strictObject({
         /** A record in hand when the worker died (or hung) this many times is dead-lettered (`worker-crash`); 0 turns this off. */
         maxCrashes: z.number().int().min(0).default(2),
-        /** A processor's pending work on one slice taking longer counts as a hang of its record. */
+        /**
+         * A processor's pending work on one slice taking longer counts as a hang of its record; an
+         * event loop blocked this long (a processor spinning) makes a guard thread note it and kill the
+         * process, which the quarantine then counts as a death.
+         */
         hangTimeoutMs: z.number().int().min(1).default(60_000),
         /** Where the records in hand are noted (one small file per partition); default `<buffer.embedded.dir>/in-hand`. */
         dir: z.string().min(1).optional(),

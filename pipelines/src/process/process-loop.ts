@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { BatchHandler, BufferConsumer, DeadLetterSink } from '../buffer/buffer.ts';
 import { createBatchHandler } from './batch-handler.ts';
+import { startBlockedLoopGuard } from './blocked-loop-guard.ts';
 import { ChunkSlots } from './chunk-slots.ts';
 import { type ProcessLoopConfig, processLoopConfigSchema } from './config.ts';
 import { CrashMarks } from './crash-marks.ts';
@@ -75,6 +76,8 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const marks = new CrashMarks(config.quarantine.maxCrashes > 0 ? config.quarantine.dir : undefined, logger);
   const noteExit = (code: number) => marks.noteExit(code);
   process.on('exit', noteExit);
+  const { dir: marksDir, maxCrashes, hangTimeoutMs } = config.quarantine;
+  const guard = marksDir && maxCrashes > 0 ? startBlockedLoopGuard(marksDir, hangTimeoutMs) : undefined;
   const inner = createBatchHandler({
     graph,
     decoder: options.decode ? wholeRecordDecoder(options.decode) : otlpRecordDecoder(chunkLimits),
@@ -203,6 +206,7 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
         await emits.close();
         await graph.shutdown();
         process.off('exit', noteExit);
+        await guard?.stop();
       })();
       return stopped;
     },

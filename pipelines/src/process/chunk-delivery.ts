@@ -61,7 +61,7 @@ export async function deliverChunk(
   units.forEach((unit, index) => {
     for (const rejection of (outcomes[index] as PromiseFulfilledResult<ExportResult>).value.rejected) {
       if (unit.derived) {
-        deps.telemetry.emitDropped(unit.signal, 1, 'rejected');
+        deps.telemetry.emitDropped(unit.signal, countItems(unit.signal, unit.items[rejection.index].data), 'rejected');
         deps.logger.warn(
           { exporter: unit.exporterId, signal: unit.signal, reason: rejection.reason },
           'derived item rejected',

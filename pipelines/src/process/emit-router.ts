@@ -108,21 +108,25 @@ export class EmitRouter {
       [...bySignal].map(async ([signal, items]) => {
         const exporters = this.graph.pipeline(signal)?.exporters ?? [];
         const outcomes = await Promise.allSettled(exporters.map(({ exporter }) => exporter.export(signal, items)));
+        // Counted in spans / data points / log records, like the batch's own items.
+        const unitsOf = (selected: ExportItem[]) => selected.reduce((n, item) => n + countItems(signal, item.data), 0);
+        const total = unitsOf(items);
         outcomes.forEach((outcome, index) => {
           const id = exporters[index].id;
           if (outcome.status === 'fulfilled') {
-            this.telemetry.exported(id, signal, items.length - outcome.value.rejected.length);
+            const rejected = unitsOf(outcome.value.rejected.map(({ index: i }) => items[i]).filter(Boolean));
+            this.telemetry.exported(id, signal, total - rejected);
             if (outcome.value.rejected.length > 0) {
-              this.telemetry.emitDropped(signal, outcome.value.rejected.length, 'rejected');
+              this.telemetry.emitDropped(signal, rejected, 'rejected');
               this.logger.warn(
                 { signal, exporter: id, reason: outcome.value.rejected[0].reason },
                 'exporter rejected emitted items',
               );
             }
           } else if (isRetryable(outcome.reason)) {
-            this.telemetry.failed(id, signal, items.length, 'retryable');
+            this.telemetry.failed(id, signal, total, 'retryable');
           } else {
-            this.telemetry.emitDropped(signal, items.length, 'rejected');
+            this.telemetry.emitDropped(signal, total, 'rejected');
             this.logger.warn({ signal, exporter: id, err: outcome.reason }, 'exporter refused emitted items');
           }
         });

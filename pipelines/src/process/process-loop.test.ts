@@ -496,6 +496,54 @@ describe('process loop', () => {
     expect(logsExporter.delivered[0].items[0].ctx.tenant).toBe('periodic');
   });
 
+  it('counts what is emitted outside a batch in log records, not in requests', async () => {
+    let emitLater: (() => void) | undefined;
+    const h = harness({
+      flusher: (context) => {
+        const record = {
+          timeUnixNano: 1n,
+          observedTimeUnixNano: 1n,
+          severityNumber: 9,
+          severityText: 'INFO',
+          body: { stringValue: 'x' },
+          attributes: [],
+          droppedAttributesCount: 0,
+          flags: 0,
+          traceId: '',
+          spanId: '',
+          eventName: '',
+        };
+        const logs = {
+          resourceLogs: [
+            {
+              resource: { attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              scopeLogs: [
+                {
+                  scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+                  schemaUrl: '',
+                  logRecords: [record, record, record],
+                },
+              ],
+            },
+          ],
+        };
+        emitLater = () =>
+          context.emit('logs', logs as SignalData['logs'], { tenant: undefined, peerAddress: undefined });
+        return { name: context.id, signals: ['traces'], process: (_signal, data) => data };
+      },
+    });
+    const buffer = new MemoryBuffer();
+    const { loop } = await start(
+      h,
+      { traces: { processors: ['flusher'], exporters: ['recording/t'] }, logs: { exporters: ['recording/l'] } },
+      buffer,
+    );
+    emitLater!();
+    await eventually(() => h.exporters.get('recording/l')!.delivered.length === 1);
+    expect(loop.stats().itemsExported['recording/l']).toBe(3);
+  });
+
   it("routes what a processor emits for another signal to that signal's exporters before committing", async () => {
     const h = harness({
       spanmetrics: (context) => ({

@@ -51,10 +51,11 @@ export class ProcessTelemetry {
         description: 'Spans, data points and log records that passed the processors, by signal.',
       }),
       itemsExported: meter.createCounter('otelgate_exporter_sent_items', {
-        description: 'Items an exporter confirmed, by exporter and signal.',
+        description: 'Spans, data points or log records an exporter confirmed, by exporter and signal.',
       }),
       itemsFailed: meter.createCounter('otelgate_exporter_failed_items', {
-        description: 'Items an exporter did not confirm, by exporter, signal and reason (rejected | retryable).',
+        description:
+          'Spans, data points or log records an exporter did not confirm, by exporter, signal and reason (rejected | retryable).',
       }),
       deadLettered: meter.createCounter('otelgate_process_dead_lettered_records', {
         description: 'Records sent to the dead-letter sink, by signal and stage (decode, processor id, exporter id).',
@@ -63,7 +64,8 @@ export class ProcessTelemetry {
         description: 'Records consumed for a signal with no pipeline, by signal.',
       }),
       emitsDropped: meter.createCounter('otelgate_process_emits_dropped', {
-        description: 'Derived items (e.g. span metrics) not delivered, by signal and reason.',
+        description:
+          'Derived data points / spans / log records (e.g. span metrics) not delivered, by signal and reason.',
       }),
       batchDuration: meter.createHistogram('otelgate_process_batch_duration_seconds', {
         description: 'Time from a batch being handed over to its settling, by signal and outcome (committed | retry).',

@@ -1,31 +1,41 @@
 // Whether the log's file system can take appends: free space checked periodically, and a
-// short pause after a failed write so a failing disk is not hammered by every request.
+// short pause after a failed write so a failing disk is not hammered by every request. When space
+// runs low it first asks for room (retention deletes what every consumer group has committed
+// past), so a full disk recovers by itself once consumers have caught up.
 import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 
 const RESUME_AFTER_ENOSPC_BYTES = 1024 * 1024;
 
+export interface DiskGuardOptions {
+  dir: string;
+  minFreeBytes: number;
+  intervalMs: number;
+  logger: Logger;
+  /** Frees what can be freed without losing unconsumed data; resolves with the segments deleted. */
+  reclaim?: () => Promise<number>;
+  /** Free bytes on the directory's file system (statfs unless a test injects readings). */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
 export class DiskGuard {
-  readonly #dir: string;
-  readonly #minFreeBytes: number;
-  readonly #intervalMs: number;
-  readonly #logger: Logger;
+  readonly #options: DiskGuardOptions;
+  readonly #freeBytes: (dir: string) => Promise<number>;
   #full = false;
   /** After a real ENOSPC, free space must reach this (not just minFreeBytes) before appends resume. */
   #resumeAtBytes = 0;
   #failedUntil = 0;
   #timer: NodeJS.Timeout | undefined;
+  #checking: Promise<void> | undefined;
 
-  constructor(dir: string, minFreeBytes: number, intervalMs: number, logger: Logger) {
-    this.#dir = dir;
-    this.#minFreeBytes = minFreeBytes;
-    this.#intervalMs = intervalMs;
-    this.#logger = logger;
+  constructor(options: DiskGuardOptions) {
+    this.#options = options;
+    this.#freeBytes = options.freeBytes ?? statfsFreeBytes;
   }
 
   async start(): Promise<void> {
     await this.check();
-    this.#timer = setInterval(() => void this.check(), this.#intervalMs);
+    this.#timer = setInterval(() => void this.check(), this.#options.intervalMs);
     this.#timer.unref();
   }
 
@@ -42,18 +52,41 @@ export class DiskGuard {
   }
 
   get retryAfterSeconds(): number {
-    return Math.max(1, Math.ceil(this.#intervalMs / 1000));
+    return Math.max(1, Math.ceil(this.#options.intervalMs / 1000));
   }
 
-  async check(): Promise<void> {
+  /** One check at a time: a reclaim can outlast the interval. */
+  check(): Promise<void> {
+    this.#checking ??= this.#check().finally(() => {
+      this.#checking = undefined;
+    });
+    return this.#checking;
+  }
+
+  async #check(): Promise<void> {
+    const { dir, logger, reclaim } = this.#options;
     try {
-      const stats = await statfs(this.#dir);
-      const free = Number(stats.bavail) * Number(stats.bsize);
-      const needed = this.#full ? Math.max(this.#minFreeBytes, this.#resumeAtBytes) : this.#minFreeBytes;
-      this.#setFull(free < needed, `${free} bytes free`);
+      let free = await this.#freeBytes(dir);
+      if (free < this.#needed() && reclaim) {
+        const deleted = await reclaim();
+        if (deleted > 0) {
+          const before = free;
+          free = await this.#freeBytes(dir);
+          logger.warn(
+            { dir, deleted, freedBytes: free - before, freeBytes: free, minFreeBytes: this.#options.minFreeBytes },
+            'disk space low: deleted segments every consumer group has committed past',
+          );
+        }
+      }
+      this.#setFull(free < this.#needed(), `${free} bytes free`);
     } catch (error) {
-      this.#logger.warn({ err: error, dir: this.#dir }, 'cannot read free disk space');
+      logger.warn({ err: error, dir }, 'cannot read free disk space');
     }
+  }
+
+  #needed(): number {
+    const { minFreeBytes } = this.#options;
+    return this.#full ? Math.max(minFreeBytes, this.#resumeAtBytes) : minFreeBytes;
   }
 
   /** A commit failed: ENOSPC marks the disk full until a check sees space again. */
@@ -63,14 +96,20 @@ export class DiskGuard {
       this.#resumeAtBytes = RESUME_AFTER_ENOSPC_BYTES;
       this.#setFull(true, code);
     }
-    this.#failedUntil = Date.now() + this.#intervalMs;
+    this.#failedUntil = Date.now() + this.#options.intervalMs;
   }
 
   #setFull(full: boolean, detail: string): void {
     if (full === this.#full) return;
+    const { dir, logger } = this.#options;
     this.#full = full;
     if (!full) this.#resumeAtBytes = 0;
-    if (full) this.#logger.error({ dir: this.#dir, detail }, 'disk full: refusing appends');
-    else this.#logger.info({ dir: this.#dir, detail }, 'disk space available again: accepting appends');
+    if (full) logger.error({ dir, detail }, 'disk full: refusing appends');
+    else logger.info({ dir, detail }, 'disk space available again: accepting appends');
   }
+}
+
+async function statfsFreeBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return Number(stats.bavail) * Number(stats.bsize);
 }

@@ -21,6 +21,8 @@ export interface EmbeddedLogOptions {
   logger: Logger;
   /** Only for tests that inject faults into writes and syncs. */
   io?: SegmentIo;
+  /** Only for tests that simulate a small disk: free bytes instead of statfs readings. */
+  freeBytes?: (dir: string) => Promise<number>;
 }
 
 export interface EmbeddedLog {
@@ -69,9 +71,16 @@ export async function openEmbeddedLog(
     const deadLetterPartition = await PartitionLog.open('deadletter', join(dir, 'deadletter'), partitionOptions);
     opened.push(deadLetterPartition);
     const offsets = await OffsetStore.open(join(dir, 'consumer-offsets'), logger);
-    const disk = new DiskGuard(dir, config.disk.minFreeBytes, config.disk.checkIntervalMs, logger);
-    await disk.start();
     const retention = new Retention(logs, deadLetterPartition, offsets, config, logger);
+    const disk = new DiskGuard({
+      dir,
+      minFreeBytes: config.disk.minFreeBytes,
+      intervalMs: config.disk.checkIntervalMs,
+      logger,
+      reclaim: () => retention.reclaim(),
+      freeBytes: options.freeBytes,
+    });
+    await disk.start();
     retention.start();
     const producer = new EmbeddedProducer({
       logs,

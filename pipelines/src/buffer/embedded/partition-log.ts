@@ -243,6 +243,26 @@ export class PartitionLog {
     return segment;
   }
 
+  /**
+   * Starts a new segment so the current one becomes sealed (and deletable once consumed). Skipped
+   * while a commit is in flight or when the active segment is empty. Resolves with whether it rolled.
+   */
+  async sealActive(): Promise<boolean> {
+    if (this.#closed || this.#flushing || this.#active.size === 0) return false;
+    this.#flushing = true;
+    try {
+      await this.#roll();
+      return true;
+    } catch (error) {
+      this.#options.logger.warn({ err: error, partition: this.name }, 'cannot start a new segment');
+      return false;
+    } finally {
+      this.#flushing = false;
+      // Appends that arrived during the roll wait for a flush loop: start it.
+      if (this.#pending.length > 0) void this.#flushLoop();
+    }
+  }
+
   /** Resolves on the next commit, after `timeoutMs`, or when `abort` fires, whichever is first. */
   waitForAppend(afterOffset: bigint, timeoutMs: number, abort: AbortSignal): Promise<void> {
     if (this.endOffset > afterOffset || abort.aborted || this.#closed) return Promise.resolve();

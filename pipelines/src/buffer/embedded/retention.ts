@@ -43,6 +43,20 @@ export class Retention {
     clearInterval(this.#timer);
   }
 
+  /**
+   * Disk space is low: delete every segment all consumer groups have committed past, whatever its
+   * age, sealing an active segment first when it is fully consumed (the active one is never
+   * deleted). Unconsumed records are never touched. Resolves with the segments deleted.
+   */
+  async reclaim(): Promise<number> {
+    const { groupExpiryHours } = this.#config.retention;
+    for (const [signal, log] of this.#logs) {
+      const consumed = this.#offsets.minCommitted(signal, log.startOffset, groupExpiryHours * HOUR_MS);
+      if (consumed !== undefined && consumed >= log.endOffset) await log.sealActive();
+    }
+    return this.run(true);
+  }
+
   totalBytes(): number {
     let total = 0;
     for (const log of this.#logs.values()) total += log.sizeBytes;

@@ -2,6 +2,7 @@
 // (receiver -> embedded log -> file exporter); the file exporter's OTLP/JSON shows what the
 // pipeline holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeExportRequest } from '../../pipelines/src/otlp/index.ts';
 import { eventually, readFileExport } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 
@@ -25,7 +26,11 @@ afterAll(async () => {
 type Attr = { key: string; value: Record<string, unknown> };
 const flat = (attributes: Attr[] = []) => Object.fromEntries(attributes.map((a) => [a.key, Object.values(a.value)[0]]));
 
-async function post(path: string, body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json'): Promise<Response> {
+async function post(
+  path: string,
+  body: string | Uint8Array<ArrayBuffer>,
+  contentType = 'application/json',
+): Promise<Response> {
   return fetch(`${gateway.httpUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 }
 
@@ -75,5 +80,53 @@ describe('exact data through the gateway', () => {
     expect((await post('/v1/traces', body.replace(',"resourceSpans":[', ',"extra":['))).status).toBe(200);
     await span('dup-first');
     expect(exported<JsonSpan>('resourceSpans', 'scopeSpans', 'spans', (s) => s.name === 'dup-second')).toBeUndefined();
+  });
+
+  it('keeps a present-but-empty log body, from JSON and from protobuf, and leaves an absent one absent', async () => {
+    const record = (marker: string, body?: string) =>
+      `{"timeUnixNano":"1700000000000000000","attributes":[{"key":"marker","value":{"stringValue":"${marker}"}}]${body === undefined ? '' : `,"body":${body}`}}`;
+    const json = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${record('json-empty', '{}')},${record('json-absent')},${record('json-null', 'null')}]}]}]}`;
+    expect((await post('/v1/logs', json)).status).toBe(200);
+    const proto = encodeExportRequest('logs', {
+      resourceLogs: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeLogs: [
+            {
+              scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              logRecords: [
+                {
+                  timeUnixNano: 1700000000000000000n,
+                  observedTimeUnixNano: 0n,
+                  severityNumber: 0,
+                  severityText: '',
+                  body: {},
+                  attributes: [{ key: 'marker', value: { stringValue: 'proto-empty' } }],
+                  droppedAttributesCount: 0,
+                  flags: 0,
+                  traceId: '',
+                  spanId: '',
+                  eventName: '',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    // The record's field 5 (body) is on the wire with length 0.
+    expect(Buffer.from(proto).includes(Buffer.from([0x2a, 0x00]))).toBe(true);
+    expect((await post('/v1/logs', new Uint8Array(proto), 'application/x-protobuf')).status).toBe(200);
+    type JsonLog = { body?: unknown; attributes?: Attr[] };
+    const log = (marker: string) =>
+      eventually(() =>
+        exported<JsonLog>('resourceLogs', 'scopeLogs', 'logRecords', (l) => flat(l.attributes).marker === marker),
+      );
+    expect((await log('json-empty')).body).toEqual({});
+    expect((await log('proto-empty')).body).toEqual({});
+    expect(await log('json-absent')).not.toHaveProperty('body');
+    expect(await log('json-null')).not.toHaveProperty('body');
   });
 });

@@ -22,7 +22,8 @@ export interface LogRecord {
   /** SeverityNumber 0..24 */
   severityNumber: number;
   severityText: string;
-  body: AnyValue;
+  /** Absent (undefined) or present; a present-but-empty body (`{}`) is kept as sent. */
+  body: AnyValue | undefined;
   attributes: KeyValue[];
   droppedAttributesCount: number;
   flags: number;

@@ -110,7 +110,7 @@ function decodeLogRecord(r: WireReader, end: number): LogRecord {
     observedTimeUnixNano,
     severityNumber,
     severityText,
-    body: body === undefined ? {} : body,
+    body,
     attributes: attributes === NO_ATTRIBUTES ? [] : attributes,
     droppedAttributesCount,
     flags,

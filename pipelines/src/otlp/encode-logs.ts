@@ -67,15 +67,10 @@ function writeScopeLogs(w: WireWriter, sl: ScopeLogs): void {
   writeStringField(w, 3, sl.schemaUrl);
 }
 
-function hasBody(log: LogRecord): boolean {
-  for (const _ in log.body) return true;
-  return false;
-}
-
 function sizeLogRecord(log: LogRecord, z: SizeList): number {
   let n = f64Field(log.timeUnixNano) + f64Field(log.observedTimeUnixNano) + u32Field(log.severityNumber);
   n += stringField(log.severityText);
-  if (hasBody(log)) n += sub(z, reserve(z), sizeAnyValue(log.body, z));
+  if (log.body !== undefined) n += sub(z, reserve(z), sizeAnyValue(log.body, z));
   return (
     n +
     sizeAttributes(log.attributes, z) +
@@ -92,7 +87,7 @@ function writeLogRecord(w: WireWriter, log: LogRecord): void {
   writeFixed64(w, 11, log.observedTimeUnixNano);
   writeU32(w, 2, log.severityNumber);
   writeStringField(w, 3, log.severityText);
-  if (hasBody(log)) {
+  if (log.body !== undefined) {
     w.tag(5, 2);
     w.len();
     writeAnyValue(w, log.body);

@@ -241,6 +241,11 @@ export function parseLogsJson(root: JsonObject): LogsData {
   };
 }
 
+/** A present body is kept even when empty (`"body":{}`); null or no key is no body. */
+function parseBody(v: unknown): AnyValue | undefined {
+  return v === undefined ? undefined : within('body', () => parseAnyValue(v, 1));
+}
+
 function parseLogRecord(v: unknown): LogRecord {
   const o = asObject(v);
   return {
@@ -248,7 +253,7 @@ function parseLogRecord(v: unknown): LogRecord {
     observedTimeUnixNano: uint64Field(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
     severityNumber: enumField(o, 'severityNumber', 'severity_number', SEVERITIES),
     severityText: stringField(o, 'severityText', 'severity_text'),
-    body: within('body', () => parseAnyValue(field(o, 'body'), 1)),
+    body: parseBody(field(o, 'body')),
     attributes: attributes(o),
     droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
     flags: uint32Field(o, 'flags'),

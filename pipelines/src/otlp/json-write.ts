@@ -175,8 +175,7 @@ function logRecord(l: LogRecord): string {
     .big('observedTimeUnixNano', l.observedTimeUnixNano)
     .num('severityNumber', l.severityNumber)
     .str('severityText', l.severityText);
-  const body = anyValue(l.body);
-  if (body !== '{}') m.raw('body', body);
+  if (l.body !== undefined) m.raw('body', anyValue(l.body));
   return m
     .attrs('attributes', l.attributes)
     .num('droppedAttributesCount', l.droppedAttributesCount)

@@ -166,6 +166,20 @@ describe('OTLP/JSON', () => {
     ).toMatch(/timeUnixNano: 18446744073709551616 out of range/);
   });
 
+  it('keeps a present-but-empty log body through JSON and protobuf, and an absent one absent', () => {
+    const json =
+      '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{}},{},{"body":null},{"attributes":[{"key":"e","value":{}}]}]}]}]}';
+    const records = parseOtlpJson('logs', json).resourceLogs[0].scopeLogs[0].logRecords;
+    expect(records.map((r) => r.body)).toEqual([{}, undefined, undefined, undefined]);
+    const again = decodeLogs(jsonToProto('logs', json)).resourceLogs[0].scopeLogs[0].logRecords;
+    expect(again.map((r) => r.body)).toEqual([{}, undefined, undefined, undefined]);
+    expect(again[3].attributes).toEqual([{ key: 'e', value: {} }]);
+    const written = JSON.parse(toOtlpJson('logs', decodeLogs(jsonToProto('logs', json))));
+    const out = written.resourceLogs[0].scopeLogs[0].logRecords;
+    expect(out[0].body).toEqual({});
+    expect(out[1]).not.toHaveProperty('body');
+  });
+
   it('refuses an object that repeats a key with 400 naming the key and where it is', () => {
     const twoArrays =
       '{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"lost"}]}]}],"resourceSpans":[{"scopeSpans":[]}]}';

@@ -117,7 +117,8 @@ export function spanDocument(span: Span, resource: ResourceContext): Record<stri
   return doc;
 }
 
-function bodyText(body: AnyValue): string {
+function bodyText(body: AnyValue | undefined): string {
+  if (body === undefined) return '';
   if ('stringValue' in body) return body.stringValue;
   const v = anyValueToJson(body);
   return v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);

@@ -101,7 +101,7 @@ export class ErrorTagger {
     const rules = this.config.logs;
     let isError = record.severityNumber >= rules.severityNumberMin;
     if (rules.exceptionAttributes && (evidence.type || evidence.message || evidence.stacktrace)) isError = true;
-    const body = 'stringValue' in record.body ? record.body.stringValue : undefined;
+    const body = record.body && 'stringValue' in record.body ? record.body.stringValue : undefined;
     if (rules.stackTraceBodies && body !== undefined && evidence.stacktrace === undefined && looksLikeStack(body)) {
       evidence.stacktrace = body;
       isError = true;

@@ -70,7 +70,7 @@ export class RedactProcessor implements Processor {
     tallies.batch.records++;
     tallies.record.reset();
     this.values.attributes(record.attributes, tallies);
-    if (this.config.scope.logBodies) {
+    if (this.config.scope.logBodies && record.body !== undefined) {
       const body = this.values.value(record.body, tallies);
       if (body === DROP) record.body = {};
       else if (body !== undefined) record.body = body;

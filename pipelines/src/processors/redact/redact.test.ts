@@ -31,7 +31,8 @@ function plain(list: KeyValue[]): Record<string, unknown> {
   return Object.fromEntries(list.map((item) => [item.key, plainValue(item.value)]));
 }
 
-function plainValue(value: AnyValue): unknown {
+function plainValue(value: AnyValue | undefined): unknown {
+  if (value === undefined) return undefined;
   if ('stringValue' in value) return value.stringValue;
   if ('intValue' in value) return value.intValue;
   if ('arrayValue' in value) return value.arrayValue.values.map(plainValue);

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { testKafkaConfig } from '../kafka/kafka-test-config.ts';
 import { eventually, readFileExport } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 
@@ -10,7 +11,6 @@ const TOKEN = 'reload-test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 let gateway: GatewayProcess;
-let outPath: string;
 
 const redactWith = (name: string, pattern: string) => ({
   redact: { customPatterns: [{ name, pattern }] },
@@ -24,7 +24,6 @@ beforeAll(async () => {
       pipelines: { logs: { processors: ['redact'], exporters: ['file'] } },
     },
   });
-  outPath = `${gateway.dir}/out.ndjson`;
 }, 120_000);
 
 afterAll(async () => {
@@ -32,18 +31,18 @@ afterAll(async () => {
 });
 
 /** Rewrites the gateway's config file with `change` applied to its parsed tree. */
-function editConfig(change: (config: Record<string, unknown>) => void): void {
-  const config = parse(readFileSync(gateway.configPath, 'utf8'));
+function editConfig(change: (config: Record<string, unknown>) => void, target = gateway): void {
+  const config = parse(readFileSync(target.configPath, 'utf8'));
   change(config);
-  writeFileSync(gateway.configPath, stringify(config));
+  writeFileSync(target.configPath, stringify(config));
 }
 
 let sequence = 0;
 
 /** One log record per request, `seq` unique, its body carrying an order and a ticket number. */
-async function sendLog(): Promise<number> {
+async function sendLog(target = gateway): Promise<number> {
   const seq = sequence++;
-  const response = await fetch(`${gateway.httpUrl}/v1/logs`, {
+  const response = await fetch(`${target.httpUrl}/v1/logs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -75,9 +74,9 @@ interface JsonLogRecord {
 type JsonResourceLogs = { scopeLogs?: { logRecords?: JsonLogRecord[] }[] };
 
 /** Exported bodies by seq; every occurrence kept, so duplicates show. */
-function exportedBodies(): Map<number, string[]> {
+function exportedBodies(target = gateway): Map<number, string[]> {
   const bodies = new Map<number, string[]>();
-  for (const request of readFileExport(outPath)) {
+  for (const request of readFileExport(`${target.dir}/out.ndjson`)) {
     for (const resource of (request.resourceLogs as JsonResourceLogs[]) ?? []) {
       for (const scope of resource.scopeLogs ?? []) {
         for (const record of scope.logRecords ?? []) {
@@ -91,12 +90,12 @@ function exportedBodies(): Map<number, string[]> {
 }
 
 /** Sends records every few ms until `stop()`, so a reload happens while data flows. */
-function sendContinuously(): { stop(): Promise<number[]> } {
+function sendContinuously(target = gateway): { stop(): Promise<number[]> } {
   const sent: number[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      sent.push(await sendLog());
+      sent.push(await sendLog(target));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
@@ -170,7 +169,74 @@ describe('reload without restart', () => {
     expect(bodies).toEqual([`order ORDER-${1000 + seq} ticket [REDACTED:ticket]`]);
   });
 
+  it("changes an exporter's settings in place", async () => {
+    const moved = `${gateway.dir}/moved.ndjson`;
+    editConfig((config) => {
+      (config.exporters as { file: { path: string } }).file.path = moved;
+    });
+    expect((await fetch(`${gateway.adminUrl}/reload`, { method: 'POST', headers: auth })).status).toBe(200);
+    const seq = await sendLog();
+    await eventually(() => readFileExport(moved).length > 0);
+    expect(JSON.stringify(readFileExport(moved))).toContain(`ORDER-${1000 + seq} ticket [REDACTED:ticket]`);
+    expect(exportedBodies().has(seq)).toBe(false);
+  });
+
   it('needs the admin token', async () => {
     expect((await fetch(`${gateway.adminUrl}/reload`, { method: 'POST' })).status).toBe(401);
+  });
+});
+
+describe('reload on Kafka', () => {
+  let worker: GatewayProcess;
+
+  beforeAll(async () => {
+    const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+    expect(brokers.length, 'KAFKA_BROKERS is set by test/global-setup.ts').toBeGreaterThan(0);
+    worker = await startGatewayProcess({
+      config: {
+        buffer: { kafka: testKafkaConfig(brokers) },
+        admin: { token: TOKEN },
+        processors: redactWith('ticket', 'TICKET-[0-9]+'),
+        pipelines: { logs: { processors: ['redact'], exporters: ['file'] } },
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    expect(await worker.kill('SIGTERM')).toBe(0);
+  });
+
+  const rebalances = async () => {
+    const text = await (await fetch(`${worker.adminUrl}/metrics`)).text();
+    const found = /^otelgate_kafka_rebalances_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+    expect(found, 'otelgate_kafka_rebalances_total on /metrics').not.toBeNull();
+    return Number(found![1]);
+  };
+
+  it('swaps the rules while the consumer keeps its partitions: no rebalance, nothing lost or doubled', {
+    timeout: 90_000,
+  }, async () => {
+    const flow = sendContinuously(worker);
+    await eventually(() => exportedBodies(worker).size >= 10, 60_000);
+    const rebalancesBefore = await rebalances();
+
+    editConfig((config) => {
+      config.processors = redactWith('order', 'ORDER-[0-9]+');
+    }, worker);
+    const reload = await fetch(`${worker.adminUrl}/reload`, { method: 'POST', headers: auth });
+    expect(reload.status, await reload.clone().text()).toBe(200);
+    const firstAfterReload = sequence;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = await flow.stop();
+
+    const bodies = await eventually(() => {
+      const found = exportedBodies(worker);
+      return sent.every((seq) => found.has(seq)) && found;
+    }, 60_000);
+    for (const seq of sent) expect(bodies.get(seq), `seq ${seq} exported once`).toHaveLength(1);
+    for (const seq of sent.filter((s) => s >= firstAfterReload)) {
+      expect(bodies.get(seq)![0]).toBe(`order [REDACTED:order] ticket TICKET-${2000 + seq}`);
+    }
+    expect(await rebalances()).toBe(rebalancesBefore);
   });
 });

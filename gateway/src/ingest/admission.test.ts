@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type EmbeddedLog, openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSpans, traceRequestProto } from '../../../test/support/otlp-payloads.ts';
+import { jsonToProto } from '@otelgate/pipelines/otlp/index.ts';
+import { makeSpans, traceRequestJson, traceRequestProto } from '../../../test/support/otlp-payloads.ts';
 import { type SelfTelemetry, startSelfTelemetry } from '../telemetry/self-metrics.ts';
 import { Admission } from './admission.ts';
 import { IngestService } from './ingest-service.ts';
@@ -130,5 +131,29 @@ describe('admission', () => {
     });
     await expect(failed).rejects.toThrow('client went away');
     expect(limits.inFlightBytes).toBe(0);
+  });
+
+  it('charges the protobuf transcoded from a JSON body too', async () => {
+    const json = traceRequestJson(makeSpans(5));
+    const proto = jsonToProto('traces', json);
+    const limits = admission(1000 + json.length + proto.length - 1);
+    const other = limits.open('default', 'http');
+    other.charge(1000);
+    const admit = () =>
+      limits.admit({
+        signal: 'traces',
+        transport: 'http',
+        tenant: 'default',
+        json: true,
+        peerAddress: undefined,
+        read: async (account) => {
+          account.charge(json.length);
+          return json;
+        },
+      });
+    await expect(admit()).rejects.toMatchObject({ kind: 'resource-exhausted' });
+    expect(limits.inFlightBytes).toBe(1000);
+    other.release();
+    await expect(admit()).resolves.toEqual({ itemCount: 5 });
   });
 });

@@ -80,6 +80,7 @@ export class Admission {
         json: request.json,
         tenant: request.tenant,
         peerAddress: request.peerAddress,
+        account,
       });
     } finally {
       account.release();

@@ -15,6 +15,7 @@ import {
 } from '@otelgate/pipelines/otlp/index.ts';
 import type { Logger } from 'pino';
 import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
+import type { ByteAccount } from './admission.ts';
 
 /** OTLP receivers, and the log receivers that hand over encoded OTLP (receivers/logs). */
 export type Transport = 'grpc' | 'http' | 'filelog' | 'syslog';
@@ -30,6 +31,8 @@ export interface IngestRequest {
   json: boolean;
   tenant: string;
   peerAddress: string | undefined;
+  /** Charged for what this step allocates per request (the protobuf transcoded from JSON). */
+  account?: ByteAccount;
 }
 
 export interface IngestOptions {
@@ -74,6 +77,7 @@ export class IngestService {
     try {
       // JSON is transcoded to protobuf once, here; the buffer only ever holds protobuf.
       const proto = request.json ? jsonToProto(signal, request.body) : request.body;
+      if (request.json) request.account?.charge(proto.length);
       const scan = scanExportRequest(signal, proto, { maxAnyValueDepth: this.#options.maxAnyValueDepth });
       itemCount = scan.itemCount;
       const headers: Record<string, string> = {

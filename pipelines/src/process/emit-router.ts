@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { ExportItem, RecordContext, SignalData } from '../components/component.ts';
+import { type BackoffPolicy, backoffDelay } from '../delivery/backoff.ts';
 import { isRetryable } from '../errors/error-kinds.ts';
 import type { Signal } from '../model/common.ts';
 import { countItems } from './item-count.ts';
@@ -23,15 +24,14 @@ interface PendingEmit {
   item: ExportItem;
 }
 
-const RETRY_INITIAL_MS = 500;
-const RETRY_MAX_MS = 30_000;
+const RETRY: BackoffPolicy = { initialMs: 500, maxMs: 30_000 };
 
 export class EmitRouter {
   private readonly scope = new AsyncLocalStorage<BatchEmits>();
   private pending: PendingEmit[] = [];
   private flushing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelayMs = RETRY_INITIAL_MS;
+  private retryAttempt = 0;
   private closed = false;
   private readonly graph: PipelineGraph;
   private readonly telemetry: ProcessTelemetry;
@@ -137,7 +137,7 @@ export class EmitRouter {
       }),
     );
     if (retry.length === 0) {
-      this.retryDelayMs = RETRY_INITIAL_MS;
+      this.retryAttempt = 0;
       return;
     }
     const room = this.maxPending - this.pending.length;
@@ -147,11 +147,14 @@ export class EmitRouter {
     }
     this.pending = [...kept, ...this.pending];
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.flushSoon();
-    }, this.retryDelayMs);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.flushSoon();
+      },
+      backoffDelay(this.retryAttempt, RETRY),
+    );
     this.retryTimer.unref();
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+    this.retryAttempt++;
   }
 }

@@ -7,6 +7,7 @@ import type { BatchHandler, BufferConsumer, DeadLetterSink } from '../buffer/buf
 import { createBatchHandler } from './batch-handler.ts';
 import { startBlockedLoopGuard } from './blocked-loop-guard.ts';
 import { ChunkSlots } from './chunk-slots.ts';
+import { ConsumerRunner } from './consumer-runner.ts';
 import { type ProcessLoopConfig, processLoopConfigSchema } from './config.ts';
 import { CrashMarks } from './crash-marks.ts';
 import { EmitRouter } from './emit-router.ts';
@@ -52,9 +53,6 @@ export interface ProcessLoop {
 
 /** Chunks decoded or in delivery at once (each an eighth of the in-flight limits; a slice waiting beside each). */
 const CHUNK_SLOTS = 4;
-
-const RUN_RETRY_INITIAL_MS = 1_000;
-const RUN_RETRY_MAX_MS = 30_000;
 
 /** Starts the exporters (`start()`), then consumes in the background until `stop()`. */
 export async function startProcessLoop(options: StartProcessLoopOptions): Promise<ProcessLoop> {
@@ -102,102 +100,18 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
     }
   };
 
-  let stopping = false;
-  let backingOff = false;
-  let hung = false;
-  let restarts = 0;
-  let runAbort = new AbortController();
-  let currentRun: Promise<void> = Promise.resolve();
-  const stopAbort = new AbortController();
-
-  const runLoop = async () => {
-    let retryMs = RUN_RETRY_INITIAL_MS;
-    for (let first = true; !stopping; first = false) {
-      if (!first) restarts++;
-      runAbort = new AbortController();
-      currentRun = consumer.run(handler, runAbort.signal);
-      try {
-        await currentRun;
-        hung = false;
-        if (stopping) break;
-        // Returned on its own (not aborted by the watchdog): do not spin.
-        if (!runAbort.signal.aborted) throw new Error('consumer run returned before it was asked to stop');
-        retryMs = RUN_RETRY_INITIAL_MS;
-      } catch (error) {
-        hung = false;
-        if (stopping) break;
-        logger.error({ err: error, retryMs }, 'consumer run failed; starting it again after a pause');
-        backingOff = true;
-        await sleep(retryMs, stopAbort.signal);
-        backingOff = false;
-        retryMs = Math.min(retryMs * 2, RUN_RETRY_MAX_MS);
-      }
-    }
-  };
-  const loopDone = runLoop();
-
-  const watchdog = new StallWatchdog({
-    stallTimeoutMs: config.watchdog.stallTimeoutMs,
-    lag: () => consumer.lag(),
-    lastActivityAt: (key) => lastActivity.get(key),
-  });
-  let watchdogBusy = false;
-  const watchdogTimer =
-    config.watchdog.checkIntervalMs > 0
-      ? setInterval(async () => {
-          if (watchdogBusy || stopping || hung) return;
-          watchdogBusy = true;
-          try {
-            const stalled = await watchdog.check();
-            if (stalled.length > 0 && !stopping) await restartStalledRun(stalled);
-          } catch (error) {
-            logger.warn({ err: error }, 'watchdog check failed');
-          } finally {
-            watchdogBusy = false;
-          }
-        }, config.watchdog.checkIntervalMs)
-      : undefined;
-  watchdogTimer?.unref();
-
-  async function restartStalledRun(stalled: Awaited<ReturnType<StallWatchdog['check']>>): Promise<void> {
-    telemetry.watchdogRestart();
-    logger.error(
-      {
-        partitions: stalled.map((entry) => ({
-          signal: entry.signal,
-          partition: entry.partition,
-          committedOffset: entry.committedOffset.toString(),
-          lag: entry.lag.toString(),
-        })),
-        stallTimeoutMs: config.watchdog.stallTimeoutMs,
-      },
-      'partition has waiting records but made no progress; restarting the consumer run',
-    );
-    const run = currentRun;
-    runAbort.abort();
-    const wound = await settlesWithin(run, config.watchdog.restartTimeoutMs);
-    if (!wound) {
-      hung = true;
-      logger.error(
-        { restartTimeoutMs: config.watchdog.restartTimeoutMs },
-        'stalled consumer run did not wind down; reporting not ready',
-      );
-    }
-  }
+  const runner = new ConsumerRunner(consumer, handler, logger);
+  const stopWatchdog = startWatchdog(config.watchdog, consumer, runner, lastActivity, telemetry, logger);
 
   let stopped: Promise<void> | undefined;
   return {
-    isRunning: () => !stopping && !backingOff && !hung,
-    health: () => ({ running: !stopping && !backingOff && !hung, lastProgressAt, startedAt, restarts }),
+    isRunning: () => runner.state === 'consuming',
+    health: () => ({ running: runner.state === 'consuming', lastProgressAt, startedAt, restarts: runner.restarts }),
     stats: () => telemetry.snapshot(),
     stop() {
       stopped ??= (async () => {
-        stopping = true;
-        clearInterval(watchdogTimer);
-        stopAbort.abort();
-        runAbort.abort();
-        const settled = await settlesWithin(loopDone, config.stopGracePeriodMs);
-        if (!settled) {
+        stopWatchdog();
+        if (!(await runner.stop(config.stopGracePeriodMs))) {
           logger.warn(
             { stopGracePeriodMs: config.stopGracePeriodMs },
             'in-flight batches did not settle within the grace period; they are replayed on the next start',
@@ -213,29 +127,48 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   };
 }
 
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+/** Every `checkIntervalMs`, restarts the consumer's run when a partition stalled (RELIABILITY.md #11). */
+function startWatchdog(
+  config: ProcessLoopConfig['watchdog'],
+  consumer: BufferConsumer,
+  runner: ConsumerRunner,
+  lastActivity: Map<string, number>,
+  telemetry: ProcessTelemetry,
+  logger: Logger,
+): () => void {
+  if (config.checkIntervalMs === 0) return () => {};
+  const watchdog = new StallWatchdog({
+    stallTimeoutMs: config.stallTimeoutMs,
+    lag: () => consumer.lag(),
+    lastActivityAt: (key) => lastActivity.get(key),
   });
-  const settled = promise.then(
-    () => true as const,
-    () => true as const,
-  );
-  const result = await Promise.race([settled, expired]);
-  clearTimeout(timer);
-  return result;
-}
-
-function sleep(ms: number, abort: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (abort.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      abort.removeEventListener('abort', done);
-      resolve();
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || runner.state !== 'consuming') return;
+    busy = true;
+    try {
+      const stalled = await watchdog.check();
+      if (stalled.length === 0 || runner.state !== 'consuming') return;
+      telemetry.watchdogRestart();
+      logger.error(
+        {
+          partitions: stalled.map((entry) => ({
+            signal: entry.signal,
+            partition: entry.partition,
+            committedOffset: entry.committedOffset.toString(),
+            lag: entry.lag.toString(),
+          })),
+          stallTimeoutMs: config.stallTimeoutMs,
+        },
+        'partition has waiting records but made no progress; restarting the consumer run',
+      );
+      await runner.restart(config.restartTimeoutMs);
+    } catch (error) {
+      logger.warn({ err: error }, 'watchdog check failed');
+    } finally {
+      busy = false;
     }
-    abort.addEventListener('abort', done, { once: true });
-  });
+  }, config.checkIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -2,6 +2,7 @@
 // offset, hands a batch over, commits after it resolves, retries it (with backoff) after it rejects.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { backoffDelay } from '../../delivery/backoff.ts';
 import { OtelgateError } from '../../errors/error-kinds.ts';
 import type { Signal } from '../../model/common.ts';
 import type { BatchHandler, BufferConsumer, BufferRecord, ConsumedBatch, PartitionLag } from '../buffer.ts';
@@ -136,9 +137,7 @@ export class EmbeddedConsumer implements BufferConsumer {
 
   #backoff(attempt: number): number {
     const { retryInitialMs, retryMaxMs } = this.#options.config.consumer;
-    const base = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(attempt, 30));
-    // Up to 20% jitter so many partitions do not retry in lockstep.
-    return Math.round(base * (0.8 + Math.random() * 0.2));
+    return backoffDelay(attempt, { initialMs: retryInitialMs, maxMs: retryMaxMs, jitter: 0.2 });
   }
 
   async lag(): Promise<PartitionLag[]> {

@@ -8,6 +8,7 @@
 // committed, and its new owner starts from the last commit (duplicates, never loss).
 import { Consumer, type Message, type MessagesStream, stringDeserializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import { backoffDelay } from '../../delivery/backoff.ts';
 import { SIGNALS, type Signal } from '../../model/common.ts';
 import type { BatchHandler, BufferConsumer, BufferRecord, ConsumedBatch, PartitionLag } from '../buffer.ts';
 import { clientOptions } from './client-options.ts';
@@ -285,8 +286,8 @@ export class KafkaConsumer implements BufferConsumer {
       state.failures++;
       this.#stats.batchesRetried++;
       const { retryInitialMs, retryMaxMs } = this.#config.consumer;
-      const base = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(state.failures - 1, 30));
-      const delay = Math.round(base * (0.8 + Math.random() * 0.4)); // ±20% so workers do not retry in step
+      // Jitter so workers do not retry in step.
+      const delay = backoffDelay(state.failures - 1, { initialMs: retryInitialMs, maxMs: retryMaxMs, jitter: 0.2 });
       this.#logger.warn(
         {
           err: error,

@@ -3,6 +3,7 @@
 // final (dead-letter path) with Elasticsearch's reason. A request that fails as a whole
 // (cluster down, timeout) is retried, then surfaces as a retryable error.
 import type { Client } from '@elastic/elasticsearch';
+import { type BackoffPolicy, backoffDelay, sleep } from '@otelgate/pipelines/delivery/backoff.ts';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Logger } from 'pino';
 import type { ElasticsearchExporterConfig } from './config.ts';
@@ -19,13 +20,6 @@ interface BulkResponse {
   items: Record<string, BulkItemResult>[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function backoffMs(attempt: number, config: ElasticsearchExporterConfig): number {
-  const base = Math.min(config.maxBackoffMs, config.initialBackoffMs * 2 ** attempt);
-  return base / 2 + Math.random() * (base / 2);
-}
-
 function describe(result: BulkItemResult): string {
   const e = result.error;
   if (!e) return `HTTP ${result.status}`;
@@ -36,6 +30,7 @@ function describe(result: BulkItemResult): string {
 export class BulkWriter {
   private readonly client: Client;
   private readonly config: ElasticsearchExporterConfig;
+  private readonly policy: BackoffPolicy;
   private readonly logger: Logger;
   private readonly metrics: ElasticsearchMetrics;
 
@@ -43,6 +38,7 @@ export class BulkWriter {
     this.metrics = metrics;
     this.client = client;
     this.config = config;
+    this.policy = { initialMs: config.initialBackoffMs, maxMs: config.maxBackoffMs, jitter: 0.5 };
     this.logger = logger;
   }
 
@@ -52,7 +48,7 @@ export class BulkWriter {
     let pending = operations;
     let lastProblem = '';
     for (let attempt = 0; attempt < this.config.maxAttempts && pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(attempt - 1, this.config));
+      if (attempt > 0) await sleep(backoffDelay(attempt - 1, this.policy));
       let response: BulkResponse;
       try {
         response = (await this.client.transport.request(

@@ -1,5 +1,6 @@
 // One remote-write request: snappy, headers, retries with backoff on 5xx / 429 / network
 // errors (honouring Retry-After), a 4xx answer is final.
+import { backoffDelay, sleep } from '@otelgate/pipelines/delivery/backoff.ts';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import snappy from 'snappy';
 import type { PrometheusExporterConfig } from './config.ts';
@@ -8,11 +9,6 @@ import type { PrometheusMetrics } from './metrics.ts';
 export type SendOutcome = { ok: true } | { ok: false; reason: string };
 
 export const USER_AGENT = 'otelgate/0.1.0';
-
-export function backoffMs(attempt: number, initial: number, max: number): number {
-  const base = Math.min(max, initial * 2 ** attempt);
-  return base / 2 + Math.random() * (base / 2);
-}
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null): number | undefined {
@@ -38,8 +34,6 @@ export function buildHeaders(config: PrometheusExporterConfig, tenant: string | 
   return headers;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends one encoded WriteRequest. Resolves `{ok:false}` on a final 4xx; throws a retryable
  * OtelgateError after `maxAttempts` transient failures.
@@ -61,7 +55,8 @@ export async function sendWriteRequest(
       await sleep(
         Math.min(
           config.maxBackoffMs,
-          retryAfterMs ?? backoffMs(attempt - 1, config.initialBackoffMs, config.maxBackoffMs),
+          retryAfterMs ??
+            backoffDelay(attempt - 1, { initialMs: config.initialBackoffMs, maxMs: config.maxBackoffMs, jitter: 0.5 }),
         ),
       );
     }

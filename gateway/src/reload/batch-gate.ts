@@ -8,6 +8,11 @@ export class BatchGate {
   private closed: { opened: Promise<void>; open: () => void } | undefined;
   private idleWaiters: (() => void)[] = [];
 
+  /** True while a reload holds new batches back. */
+  get paused(): boolean {
+    return this.closed !== undefined;
+  }
+
   wrap(handler: BatchHandler): BatchHandler {
     return async (batch) => {
       while (this.closed) await this.closed.opened;

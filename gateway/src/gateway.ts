@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
+import { createStatusReporter } from './admin/status/status-report.ts';
+import { statusPage } from './admin/status/status-route.ts';
 import { dlqRoute } from './admin/routes/dlq-route.ts';
 import { reloadRoute } from './admin/routes/reload-route.ts';
 import { tapRoute } from './admin/routes/tap-route.ts';
@@ -47,6 +49,7 @@ export async function startGateway(
   let httpServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;
   let logReceivers: LogReceivers | undefined;
+  let admission: Admission | undefined;
   if (runsIngest) {
     const ingest = new IngestService({
       producer: buffer.producer,
@@ -56,7 +59,7 @@ export async function startGateway(
       logger: logger.child({ component: 'ingest' }),
     });
     const tenants = createTenantResolver(config.auth);
-    const admission = new Admission({
+    admission = new Admission({
       ingest,
       metrics: telemetry.receiver,
       maxInFlightBytes: config.limits.maxInFlightBytes,
@@ -103,6 +106,26 @@ export async function startGateway(
       dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }),
       reloadRoute(reloader),
       tapRoute(tap),
+    ],
+    pages: [
+      statusPage(
+        createStatusReporter({
+          version: OTELGATE_VERSION,
+          role,
+          reader: telemetry.exporter,
+          thresholds: () => config.admin.status.thresholds,
+          transports: receiverTransports(config),
+          admission,
+          maxInFlightBytes: config.limits.maxInFlightBytes,
+          buffer: {
+            kind: buffer.kind,
+            dir: buffer.kind === 'embedded' ? config.buffer.embedded.dir : undefined,
+            writable: runsIngest ? () => buffer.producer.isWritable() : undefined,
+          },
+          process: processRole && { running: () => processRole.isRunning(), graph: processRole.pipelines.live },
+          log: () => config.log,
+        }),
+      ),
     ],
     adminToken: () => config.admin.token,
     checks: [

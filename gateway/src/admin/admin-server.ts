@@ -3,6 +3,7 @@ import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Logger } from 'pino';
 import type { HostPort } from '../config/endpoint.ts';
 import { listen } from '../receivers/listen.ts';
+import type { AdminPage } from './admin-page.ts';
 import { type AdminRoute, serveAdminRoute } from './routes/admin-route.ts';
 
 export interface ReadinessCheck {
@@ -19,11 +20,13 @@ export interface AdminServerOptions {
   logger: Logger;
   /** Endpoints that need the admin token (dead letters, tap, reload): see admin-auth.ts. */
   routes?: AdminRoute[];
+  /** Read-only endpoints open without the token (`/status`, `/`). */
+  pages?: AdminPage[];
   /** The configured admin token, read per request (a reload may change it). */
   adminToken?: () => string | undefined;
 }
 
-/** `/metrics`, `/healthz` and `/readyz`, on their own port, never on the OTLP ports. */
+/** `/metrics`, `/healthz`, `/readyz`, `/status`, `/` and the token routes, on their own port, never on the OTLP ports. */
 export async function startAdminServer(options: AdminServerOptions): Promise<Server> {
   let cached: { at: number; body: Record<string, boolean>; ok: boolean } | undefined;
 
@@ -50,7 +53,14 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/metrics') {
+    const page = options.pages?.find((candidate) => candidate.paths.includes(path));
+    if (page) {
+      page.handle(request, response, url).catch((error: Error) => {
+        options.logger.error({ err: error, path }, 'admin page failed');
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`${error.message}\n`);
+      });
+    } else if (path === '/metrics') {
       options.exporter.getMetricsRequestHandler(request, response);
     } else if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"alive"}');
@@ -67,7 +77,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
         },
       );
     } else {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+      response
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('not found: try /status, /metrics, /healthz or /readyz\n');
     }
   });
   await listen(server, options.endpoint);

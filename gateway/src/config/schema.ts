@@ -9,6 +9,7 @@ import {
   processLoopConfigSchema,
 } from '@otelgate/pipelines/process/config.ts';
 import { z } from 'zod';
+import { statusThresholdsSchema } from '../admin/status/status-thresholds.ts';
 import { receiverTlsSchema } from '../receivers/tls/config.ts';
 import { filelogConfigSchema } from '../receivers/filelog/config.ts';
 import { syslogConfigSchema } from '../receivers/syslog/config.ts';
@@ -152,6 +153,8 @@ const adminSchema = z
         maxSessions: z.number().int().positive().default(4),
       })
       .prefault({}),
+    /** `GET /status` and `/`: when a part is called degraded or failing. */
+    status: z.strictObject({ thresholds: statusThresholdsSchema }).prefault({}),
   })
   .prefault({});
 

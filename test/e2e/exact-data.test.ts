@@ -129,4 +129,30 @@ describe('exact data through the gateway', () => {
     expect(await log('json-absent')).not.toHaveProperty('body');
     expect(await log('json-null')).not.toHaveProperty('body');
   });
+
+  it('geolocates an IPv6 client address on its first request', async () => {
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60e',
+                  spanId: 'eee19b7ec3c1b177',
+                  name: 'ipv6-client',
+                  attributes: [{ key: 'client.address', value: { stringValue: '2a02:908::1' } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await post('/v1/traces', body)).status).toBe(200);
+    expect(flat((await span('ipv6-client')).attributes)).toMatchObject({
+      'geo.country.iso_code': 'DE',
+      'geo.continent.code': 'EU',
+    });
+  });
 });

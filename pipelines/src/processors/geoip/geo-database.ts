@@ -1,7 +1,8 @@
 // The geolocation database files: opened with the `maxmind` reader, checked for changes by
 // stat polling (works on every filesystem, unlike fs.watch on a replaced file) and swapped in
-// place. The IPv6 file of a two-file database opens on the first IPv6 lookup: most
-// deployments see few IPv6 clients and the file holds ~70 MB in memory.
+// place. Both files of a two-file database open at start: lookups are synchronous, so a file
+// still opening would leave the first IPv6 clients without geo attributes (issue 17); the
+// bundled IPv6 file holds ~70 MB in memory.
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Reader } from 'maxmind';
@@ -78,7 +79,6 @@ export class GeoDatabase {
   private readonly ipv6: DatabaseFile | undefined;
   private readonly options: GeoDatabaseOptions;
   private timer: NodeJS.Timeout | undefined;
-  private ipv6Failed = false;
 
   constructor(options: GeoDatabaseOptions) {
     this.options = options;
@@ -87,32 +87,16 @@ export class GeoDatabase {
   }
 
   async start(): Promise<void> {
-    await this.primary.open();
+    await Promise.all([this.primary.open(), this.ipv6?.open()]);
     if (this.options.reloadCheckIntervalMs > 0) {
       this.timer = setInterval(() => void this.checkForChanges(), this.options.reloadCheckIntervalMs);
       this.timer.unref();
     }
   }
 
-  /**
-   * The reader for an address family, or undefined while the IPv6 file is still opening (the
-   * lookup counts as a miss; the next one will find it).
-   */
+  /** The reader for an address family (both are open once start() resolved). */
   readerFor(family: 4 | 6): Reader<object> | undefined {
-    if (family === 4 || !this.ipv6) return this.primary.reader;
-    const reader = this.ipv6.reader;
-    if (!reader && !this.ipv6Failed) {
-      this.ipv6.open().catch((error: unknown) => {
-        this.ipv6Failed = true;
-        this.options.logger.error({ err: error, path: this.ipv6?.path }, 'geoip: cannot open the IPv6 database');
-      });
-    }
-    return reader;
-  }
-
-  /** Opens the IPv6 file now (tests, warm-up). */
-  async openIpv6(): Promise<void> {
-    await this.ipv6?.open();
+    return family === 4 || !this.ipv6 ? this.primary.reader : this.ipv6.reader;
   }
 
   async checkForChanges(): Promise<void> {

@@ -142,7 +142,7 @@ export class GeoipProcessor implements Processor {
     else if (!isPublicAddress(address)) resolved = { outcome: 'skipped', attributes: NOTHING, truncated: undefined };
     else {
       const reader = this.database.readerFor(address.family);
-      if (!reader) return { outcome: 'miss', attributes: NOTHING, truncated: undefined }; // IPv6 file still opening: not cached
+      if (!reader) return { outcome: 'miss', attributes: NOTHING, truncated: undefined }; // stopped: not cached
       let geo: GeoAttributes | undefined;
       try {
         geo = geoAttributesOf(reader.get(address.text));

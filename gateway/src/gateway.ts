@@ -124,6 +124,7 @@ export async function startGateway(
           },
           process: processRole && { running: () => processRole.isRunning(), graph: processRole.pipelines.live },
           log: () => config.log,
+          reload: () => reloader.state(),
         }),
       ),
     ],

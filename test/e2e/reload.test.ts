@@ -151,6 +151,13 @@ describe('reload without restart', () => {
     expect(result.outcome).toBe('refused');
     expect(result.error).toContain('processors.redact.customPatterns[0].pattern');
     await eventually(() => gateway.output.some((line) => line.includes('config reload refused')));
+    const status = await (await fetch(`${gateway.adminUrl}/status`)).json();
+    expect(status.reload).toMatchObject({
+      applied: 1,
+      refused: 1,
+      last: { outcome: 'refused', trigger: 'POST /reload' },
+    });
+    expect(status.reload.last.error).toContain('processors.redact.customPatterns[0].pattern');
 
     const seq = await sendLog();
     const bodies = await eventually(() => exportedBodies().get(seq));

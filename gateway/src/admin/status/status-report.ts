@@ -6,6 +6,7 @@ import { getHeapStatistics } from 'node:v8';
 import { healthOf } from '@otelgate/pipelines/components/component-health.ts';
 import type { PipelineGraph } from '@otelgate/pipelines/process/pipeline-graph.ts';
 import type { LogConfig } from '../../config/schema.ts';
+import type { ReloadState } from '../../reload/reloader.ts';
 import { type LogFileStatus, logFileStatus } from '../../telemetry/log-file-status.ts';
 import { type MetricSnapshot, type MetricSource, takeSnapshot } from './metric-snapshot.ts';
 import {
@@ -30,6 +31,8 @@ export interface StatusSources {
   buffer: { kind: 'embedded' | 'kafka'; dir?: string; writable?: () => boolean };
   process?: { running: () => boolean; graph: PipelineGraph };
   log: () => LogConfig;
+  /** Reloads applied and refused, the last one's outcome and reason, restart-only changes pending. */
+  reload?: () => ReloadState;
 }
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
@@ -50,6 +53,7 @@ export interface StatusDocument {
   exporters: Judged<ComponentFigures>[];
   process: Judged<ProcessFigures>;
   log: Judged<LogFileStatus> | null;
+  reload?: ReloadState;
 }
 
 /** Builds /status documents; keeps the previous CPU reading and the event-loop histogram between calls. */
@@ -109,6 +113,7 @@ export function createStatusReporter(sources: StatusSources): () => Promise<Stat
       startedAt: new Date(startedAt).toISOString(),
       uptimeSeconds: Math.round(process.uptime()),
       ...judged.parts,
+      reload: sources.reload?.(),
     };
   };
 }

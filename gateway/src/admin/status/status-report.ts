@@ -62,6 +62,7 @@ export function createStatusReporter(sources: StatusSources): () => Promise<Stat
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let previousCpu = { at: startedAt, usage: { user: 0, system: 0 } };
+  let eventLoopP99Ms = 0;
 
   return async () => {
     const snapshot = await takeSnapshot(sources.reader);
@@ -73,8 +74,11 @@ export function createStatusReporter(sources: StatusSources): () => Promise<Stat
       1000 /
       Math.max(1, now - previousCpu.at);
     previousCpu = { at: now, usage };
-    const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
-    loopDelay.reset();
+    // Since the previous /status; a call too soon after it (no sample yet) repeats the last figure.
+    if (loopDelay.count > 0) {
+      eventLoopP99Ms = loopDelay.percentile(99) / 1e6;
+      loopDelay.reset();
+    }
     const heap = getHeapStatistics();
 
     const parts = {

@@ -145,6 +145,7 @@ export async function startGateway(
     async stop() {
       await logReceivers?.stop(config.service.shutdownGracePeriodSeconds * 500);
       await Promise.all([httpServer && closeHttp(httpServer), grpcServer?.close()]);
+      await reloader.close();
       tap?.closeAll();
       await processRole?.stop();
       await buffer.close();

@@ -47,12 +47,15 @@ export interface ReloaderOptions {
 export interface Reloader {
   reload(trigger: ReloadTrigger): Promise<ReloadResult>;
   state(): ReloadState;
+  /** The gateway is stopping: waits for a reload under way; later ones are refused. */
+  close(): Promise<void>;
 }
 
 export function createReloader(options: ReloaderOptions): Reloader {
   const { config, logger } = options;
   const state: ReloadState = { applied: 0, refused: 0, restartNeeded: [] };
   let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
 
   async function reloadOnce(trigger: ReloadTrigger): Promise<ReloadResult> {
     logger.info({ trigger, configPath: options.configPath }, 'reloading the config');
@@ -81,6 +84,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
   }
 
   async function apply(): Promise<ReloadResult> {
+    if (closed) throw new OtelgateError('unavailable', 'the gateway is stopping');
     if (!options.configPath)
       throw new OtelgateError(
         'invalid-argument',
@@ -122,5 +126,9 @@ export function createReloader(options: ReloaderOptions): Reloader {
       return run;
     },
     state: () => structuredClone(state),
+    async close() {
+      closed = true;
+      await queue;
+    },
   };
 }

@@ -30,6 +30,7 @@ export function createFilelogReceiver(config: FilelogConfig, context: LogReceive
       build: createRecordBuilder(config),
       metrics,
       readBuffer: Buffer.allocUnsafe(config.maxLogSizeBytes + 1),
+      onTruncated: (before) => receiver?.noteTruncated(before),
     },
     checkpoints: new CheckpointStore(config.storageDir ?? join(context.dataDir, 'receivers', 'filelog')),
     submit: context.submit,

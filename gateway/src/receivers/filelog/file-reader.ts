@@ -30,6 +30,8 @@ export interface FileReaderShared {
   metrics: FilelogMetrics;
   /** One read buffer for every file, `maxLogSizeBytes + 1` long: a line that fills it is too long. */
   readBuffer: Buffer;
+  /** A file was truncated: what it held before, so its copy (copytruncate) continues from there. */
+  onTruncated(before: { bytes: Buffer; offset: number }): void;
 }
 
 export class FileReader {
@@ -90,9 +92,10 @@ export class FileReader {
    * Checks the file at its path for copytruncate (smaller than what was read, or its first bytes
    * changed) and starts over from its beginning if so.
    */
-  checkTruncation(batch: LogBatch, size: number): void {
-    if (size >= this.offset && this.fingerprint.matches(this.#fd, size)) return;
+  checkTruncation(batch: LogBatch, size: number): { bytes: Buffer; offset: number } | undefined {
+    if (size >= this.offset && this.fingerprint.matches(this.#fd, size)) return undefined;
     this.#shared.metrics.rotations.add(1, { kind: 'truncate' });
+    const before = { bytes: this.fingerprint.bytes, offset: this.offset };
     this.#withBatch(batch, () => {
       for (const assembler of this.#assemblers.values()) assembler.flush();
     });
@@ -102,15 +105,29 @@ export class FileReader {
     this.fingerprint.reset();
     this.fingerprint.refresh(this.#fd, size);
     batch.mark(this, 0);
+    return before;
   }
 
   /** Reads what was appended since the last call into `batch`, until the end or the batch is full. */
   read(batch: LogBatch, now: number): boolean {
     const buffer = this.#shared.readBuffer;
     let progressed = false;
+    let checked = false;
     this.#withBatch(batch, () => {
       while (!batch.full) {
         const length = readSync(this.#fd, buffer, 0, buffer.length, this.offset);
+        if (!checked) {
+          // Before trusting new bytes, or when there are none: was the file truncated (copytruncate)
+          // and perhaps written past our offset again? Then its first bytes changed.
+          checked = true;
+          const size = length === 0 ? fstatSync(this.#fd).size : this.offset + length;
+          const before = this.checkTruncation(batch, size);
+          if (before) {
+            this.#shared.onTruncated(before);
+            progressed = true;
+            continue;
+          }
+        }
         if (length === 0) break;
         const consumed = this.#lines(buffer, length, batch);
         if (consumed > 0) {

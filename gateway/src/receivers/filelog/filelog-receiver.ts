@@ -33,9 +33,15 @@ export class FilelogReceiver {
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #firstPoll = true;
+  /** What truncated files held before (copytruncate): their copy, found next, continues from there. */
+  #truncated: { bytes: Buffer; offset: number; at: number }[] = [];
 
   constructor(options: FilelogReceiverOptions) {
     this.#options = options;
+  }
+
+  noteTruncated(before: { bytes: Buffer; offset: number }): void {
+    this.#truncated.push({ ...before, at: Date.now() });
   }
 
   get openFiles(): number {
@@ -99,7 +105,8 @@ export class FilelogReceiver {
         reader.gone = false;
         if (this.#sizes.get(reader) !== file.stats.size) {
           this.#sizes.set(reader, file.stats.size);
-          reader.checkTruncation(batch, file.stats.size);
+          const before = reader.checkTruncation(batch, file.stats.size);
+          if (before) this.noteTruncated(before);
         }
         continue;
       }
@@ -109,6 +116,8 @@ export class FilelogReceiver {
         this.#sizes.set(opened, file.stats.size);
       }
     }
+    const forgetBefore = Date.now() - 10 * config.pollIntervalMs - GONE_GRACE_MS;
+    this.#truncated = this.#truncated.filter((entry) => entry.at > forgetBefore);
     for (const reader of this.#readers.values()) {
       if (!seen.has(reader.key) && !reader.gone) {
         reader.gone = true;
@@ -136,9 +145,25 @@ export class FilelogReceiver {
     let offset = 0;
     if (checkpoint) offset = checkpoint.offset <= stats.size ? checkpoint.offset : 0;
     else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = stats.size;
+    else if (!this.#firstPoll) offset = this.#copiedFrom(reader.fingerprint.bytes, stats.size);
     reader.offset = offset;
     reader.durableOffset = offset;
     return reader;
+  }
+
+  /**
+   * A file found while running that starts with the same bytes as one being followed (or one just
+   * truncated) is a copy of it (copytruncate): it is read from where the original was, not again.
+   */
+  #copiedFrom(firstBytes: Buffer, size: number): number {
+    if (firstBytes.length === 0) return 0;
+    const sameStart = (bytes: Buffer) =>
+      bytes.length > 0 && firstBytes.length >= bytes.length && firstBytes.subarray(0, bytes.length).equals(bytes);
+    for (const entry of this.#truncated) if (sameStart(entry.bytes) && entry.offset <= size) return entry.offset;
+    for (const reader of this.#readers.values()) {
+      if (sameStart(reader.fingerprint.bytes) && reader.offset <= size) return reader.offset;
+    }
+    return 0;
   }
 
   /** Appends the batch until it is durable (retrying what is retryable), then checkpoints it. */

@@ -6,8 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
+# --splitting: what a role loads with `await import()` (the process loop; the exporters with their
+# Elasticsearch client and snappy) goes into dist/chunks/, read only by the roles that run it.
+rm -rf dist/chunks
 npx esbuild gateway/src/cli.ts --bundle --platform=node --format=esm --target=node22 \
-  --outfile=dist/otelgate.mjs --log-level=warning \
+  --splitting --outdir=dist --entry-names=otelgate --chunk-names='chunks/[name]-[hash]' \
+  --out-extension:.js=.mjs --log-level=warning \
   --external:snappy --external:@elastic/elasticsearch --external:@platformatic/kafka \
   --banner:js="import { createRequire as __otelgateRequire } from 'node:module'; const require = __otelgateRequire(import.meta.url);"
 echo "built dist/otelgate.mjs" >&2

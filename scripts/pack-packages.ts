@@ -89,6 +89,8 @@ function packGateway(): void {
   run('bash', [join(ROOT, 'scripts/build.sh')]);
   mkdirSync(join(stage, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'dist/otelgate.mjs'), join(stage, 'dist/otelgate.mjs'));
+  // The parts a role loads on demand (build.sh --splitting).
+  cpSync(join(ROOT, 'dist/chunks'), join(stage, 'dist/chunks'), { recursive: true });
   const root = readJson(join(ROOT, 'package.json'));
   const workspace = readJson(join(source, 'package.json'));
   // What the bundle loads from node_modules at run time: build.sh's externals, plus packages the

@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config/schema.ts';
 import { openBuffer } from './buffer/open-buffer.ts';
 import { Admission } from './ingest/admission.ts';
 import { IngestService } from './ingest/ingest-service.ts';
-import { startProcessRole, type ProcessRole } from './process/start-process-role.ts';
+import type { ProcessRole } from './process/start-process-role.ts';
 import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
@@ -44,7 +44,12 @@ export async function startGateway(
   const runsProcess = role !== 'ingest';
 
   let processRole: ProcessRole | undefined;
-  if (runsProcess) processRole = await startProcessRole(config, buffer, logger, telemetry.meter);
+  if (runsProcess) {
+    // Loaded only by the roles that run it: the ingest role never loads the process loop, its
+    // processors and exporters (docs/BENCHMARKS.md, "Ingest memory").
+    const { startProcessRole } = await import('./process/start-process-role.ts');
+    processRole = await startProcessRole(config, buffer, logger, telemetry.meter);
+  }
 
   let httpServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;

@@ -1,13 +1,14 @@
 import type { ExporterFactory } from '@otelgate/pipelines/components/factory.ts';
 import { type PrometheusExporterConfig, prometheusExporterConfigSchema } from './config.ts';
 import { declarePrometheusMetrics } from './metrics.ts';
-import { PrometheusExporter } from './prometheus-exporter.ts';
 
 export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig> = {
   type: 'prometheus',
   kind: 'exporter',
   configSchema: prometheusExporterConfigSchema,
-  create(config, context) {
+  async create(config, context) {
+    // Loaded on first use (snappy is a native module), not by every role that validates a config.
+    const { PrometheusExporter } = await import('./prometheus-exporter.ts');
     return new PrometheusExporter(
       context.id,
       config,

@@ -9,6 +9,8 @@ function listeners(config: GatewayConfig): { path: string[]; endpoint: string | 
     { path: ['receivers', 'otlp', 'grpc', 'endpoint'], endpoint: config.receivers.otlp.grpc?.endpoint },
     { path: ['receivers', 'otlp', 'http', 'endpoint'], endpoint: config.receivers.otlp.http?.endpoint },
     { path: ['admin', 'endpoint'], endpoint: config.admin.endpoint },
+    // TCP only: receivers.syslog.udp is a UDP socket and may share the TCP listener's port.
+    { path: ['receivers', 'syslog', 'tcp', 'endpoint'], endpoint: config.receivers.syslog?.tcp?.endpoint },
   ];
 }
 

@@ -16,6 +16,7 @@ PACKAGES=(
   maven                    # fetches the Kafka broker jars from Maven Central (issue 3)
   unzip                    # unpacks the Elasticsearch distribution of test/services/elasticsearch (issue 5)
   curl                     # readiness checks in test/services/elasticsearch and prometheus (issue 5)
+  tmux                     # a pseudo-terminal whose screen the `otelgate top` test reads (issue 16)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

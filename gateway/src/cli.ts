@@ -6,9 +6,10 @@ import { validateCommand } from './cli/commands/validate.ts';
 import { versionCommand } from './cli/commands/version.ts';
 import { runCli } from './cli/run-cli.ts';
 import { tapCommand } from './tap/tap-command.ts';
+import { topCommand } from './top/top-command.ts';
 
 /** Every `otelgate` command, in the order `otelgate help` lists them. A new command is one line here. */
-const COMMANDS: Command[] = [startCommand, validateCommand, dlqCommand, tapCommand, versionCommand];
+const COMMANDS: Command[] = [startCommand, validateCommand, dlqCommand, tapCommand, topCommand, versionCommand];
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

@@ -4,6 +4,8 @@ export interface CommandOption {
   short?: string;
   /** Placeholder shown in help for a string option (`FILE`, `N`). */
   value?: string;
+  /** May be given several times (`--url A --url B`): the value is then an array. */
+  multiple?: boolean;
   description: string;
 }
 

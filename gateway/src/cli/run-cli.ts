@@ -81,7 +81,11 @@ function parseArgsOptions(command: Command): ParseArgsOptionsConfig {
   return Object.fromEntries(
     Object.entries(command.options).map(([name, option]) => [
       name,
-      option.short ? { type: option.type, short: option.short } : { type: option.type },
+      {
+        type: option.type,
+        ...(option.short ? { short: option.short } : {}),
+        ...(option.multiple ? { multiple: true } : {}),
+      },
     ]),
   );
 }

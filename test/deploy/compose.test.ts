@@ -249,6 +249,31 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('.env.example (what `cp .env.example .env` starts from)', () => {
+  it('sources cleanly in a shell and gives the same values docker-compose reads', async () => {
+    // --norc: bash reads ~/.bashrc when its stdin is a socket, as Node's pipes are.
+    const result = await runTool('bash', ['--norc', '--noprofile', '-c', 'set -a; . ./.env.example; set +a; env -0'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    const shell = Object.fromEntries(
+      result.stdout
+        .split('\0')
+        .filter((entry) => entry.includes('='))
+        .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+    );
+    const example = envExample();
+    expect(Object.keys(example).length).toBeGreaterThan(10);
+    for (const [name, value] of Object.entries(example)) expect(shell[name], name).toBe(value);
+    // A value with a space, and one starting with '#': both arrive whole through docker-compose.
+    expect(example.ES_JAVA_OPTS).toBe('-Xms1g -Xmx1g');
+    expect(config.services.elasticsearch.environment?.ES_JAVA_OPTS).toBe(example.ES_JAVA_OPTS);
+    expect(config.services.alertmanager.environment?.SLACK_CHANNEL_CRITICAL).toBe(example.SLACK_CHANNEL_CRITICAL);
+  });
+});
+
 describe('deploy/otelgate/otelgate.yaml (the config both otelgate services mount)', () => {
   it('passes otelgate validate with the .env.example environment', async () => {
     const result = await runTool(

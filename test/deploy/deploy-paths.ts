@@ -14,7 +14,8 @@ export function envExample(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of readFileSync(repoPath('.env.example'), 'utf8').split('\n')) {
     const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (match) env[match[1]] = match[2];
+    // Values are double-quoted (so the file sources in a shell); compose strips the quotes too.
+    if (match) env[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
   }
   return env;
 }

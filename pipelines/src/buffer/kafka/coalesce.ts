@@ -5,7 +5,7 @@
 // and the worker pays per record too. Concatenated Export*ServiceRequests are one valid request (a
 // repeated top-level field), and every trace id in a merged message maps to the same partition, so
 // "all spans of a trace reach one worker" still holds. The merged message keeps the first entry's
-// key (it hashes to the same partition).
+// key (it hashes to the same partition under the producer's partitioner).
 //
 // Values of `MERGE_BELOW_BYTES` and more are left as they are: the client puts all records of a
 // partition into one record batch (one compression, one CRC) anyway, so merging them would only
@@ -13,16 +13,11 @@
 // 4 KiB the copy costs what the record saves). Ingest's per-partition groups (~8 KB each from a
 // 51 KB request) and whole requests take that path.
 import type { MessageToProduce } from '@platformatic/kafka';
-import { partitionForKey } from './murmur2.ts';
+import { type Partitioner, partitionFor } from './partitioner.ts';
 
 type Message = MessageToProduce<Buffer, Buffer, string, string>;
 
 export const MERGE_BELOW_BYTES = 4096;
-
-/** The partition the producer's partitioner picks for `key` (Java-compatible murmur2). */
-export function partitionOf(key: Buffer, partitions: number): number {
-  return partitionForKey(key, partitions);
-}
 
 // Every entry of one append shares its headers object: its signature is computed once.
 const signatures = new WeakMap<object, string>();
@@ -42,14 +37,19 @@ function headersSignature(headers: Message['headers']): string {
  * `maxValueBytes` per message; larger values stay messages of their own, in their place in the
  * group's order. Keyless messages are grouped together (the producer spreads them round-robin anyway).
  */
-export function coalesceByPartition(messages: Message[], partitions: number, maxValueBytes: number): Message[] {
+export function coalesceByPartition(
+  messages: Message[],
+  partitions: number,
+  maxValueBytes: number,
+  partitioner: Partitioner,
+): Message[] {
   if (messages.length < 2) return messages;
   let small = 0;
   for (const message of messages) if (message.value!.length < MERGE_BELOW_BYTES) small++;
   if (small < 2) return messages;
   const groups = new Map<string, Message[]>();
   for (const message of messages) {
-    const partition = message.key ? partitionOf(message.key, partitions) : -1;
+    const partition = message.key ? partitionFor(partitioner, message.key, partitions) : -1;
     const id = `${partition}\u0000${headersSignature(message.headers)}`;
     const group = groups.get(id);
     if (group) group.push(message);

@@ -20,6 +20,13 @@ export const kafkaBufferConfigSchema = z
     deadLetterTopic: z.string().min(1).default('otlp_deadletter'),
     compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('lz4'),
     /**
+     * How keyed messages are placed, and how a trace is keyed. `collector`: the trace id as 32
+     * lowercase hex characters, placed by Sarama's FNV-1a hash partitioner, as the Collector's
+     * kafka exporter with `partition_traces_by_id` does, so a mixed fleet keeps each trace on one
+     * partition. `murmur2`: the 16 raw id bytes, placed as the Java client does.
+     */
+    partitioner: z.enum(['collector', 'murmur2']).default('collector'),
+    /**
      * Largest message the producer sends (the broker's `message.max.bytes` must be at least this).
      * Larger requests are split at resource, scope and item boundaries; one item that alone does not
      * fit is refused with `payload-too-large`.

@@ -12,7 +12,7 @@ import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { withDeadline } from './deadline.ts';
 import { kafkaError, protocolIds } from './kafka-error.ts';
-import { murmur2, partitionForKey } from './murmur2.ts';
+import { type Partitioner, PARTITIONERS, partitionFor } from './partitioner.ts';
 import { ProduceBatcher } from './produce-batcher.ts';
 import { hasEnoughInSyncReplicas, isShortOfReplicas, minInSyncReplicas } from './replica-check.ts';
 import { ensureTopics, topicFor } from './topics.ts';
@@ -33,6 +33,7 @@ export interface KafkaProducerStats {
 export class KafkaProducer implements BufferProducer {
   readonly stats: KafkaProducerStats = { appendedMessages: 0, appendedBytes: 0, refused: {} };
   readonly #config: KafkaBufferConfig;
+  readonly #partitioner: Partitioner;
   readonly #logger: Logger;
   readonly #producer: Producer<Buffer, Buffer, string, string>;
   #writable = false;
@@ -46,6 +47,7 @@ export class KafkaProducer implements BufferProducer {
 
   constructor(config: KafkaBufferConfig, logger: Logger) {
     this.#config = config;
+    this.#partitioner = PARTITIONERS[config.partitioner];
     this.#logger = logger.child({ component: 'kafka-producer' });
     this.#producer = new Producer({
       ...clientOptions(config, 'producer'),
@@ -56,9 +58,9 @@ export class KafkaProducer implements BufferProducer {
       retries: config.retries === 0 ? false : Math.max(config.retries, 2),
       idempotent: true,
       acks: ProduceAcks.ALL,
-      // Java-compatible murmur2: the partition a key gets is the one Java clients and franz-go give it.
+      // `buffer.kafka.partitioner` (partitioner.ts): the Collector's placement or Java's murmur2.
       // Keyless messages go round-robin. The client takes the result modulo the partition count.
-      partitioner: (_message, key) => (key ? murmur2(key) & 0x7fffffff : this.#nextRoundRobin()),
+      partitioner: (_message, key) => (key ? this.#partitioner.hash(key) : this.#nextRoundRobin()),
       compression: config.compression === 'none' ? undefined : config.compression,
       serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
     });
@@ -91,10 +93,17 @@ export class KafkaProducer implements BufferProducer {
     return this.#writable;
   }
 
-  /** Maps a key to the partition of the signal's topic it is produced to, once the topic's metadata is known. */
+  /**
+   * Maps a key (for traces: the 16-byte trace id) to the partition of the signal's topic it is
+   * produced to, once the topic's metadata is known.
+   */
   partitionerFor(signal: Signal): ((key: Uint8Array) => number) | undefined {
     const partitions = this.#producer.currentMetadata?.topics.get(topicFor(this.#config, signal))?.partitionsCount;
-    return partitions ? (key) => partitionForKey(key, partitions) : undefined;
+    if (!partitions) return undefined;
+    const p = this.#partitioner;
+    return signal === 'traces'
+      ? (traceId) => partitionFor(p, p.traceKey(traceId), partitions)
+      : (key) => partitionFor(p, key, partitions);
   }
 
   async append(signal: Signal, entries: BufferEntry[]): Promise<void> {
@@ -149,7 +158,9 @@ export class KafkaProducer implements BufferProducer {
   async #produce(topic: string, messages: Message[]): Promise<void> {
     let all = messages;
     const partitions = this.#producer.currentMetadata?.topics.get(topic)?.partitionsCount;
-    if (partitions) all = coalesceByPartition(all, partitions, this.#config.maxMessageBytes - 4 * RECORD_OVERHEAD);
+    if (partitions) {
+      all = coalesceByPartition(all, partitions, this.#config.maxMessageBytes - 4 * RECORD_OVERHEAD, this.#partitioner);
+    }
     const sends: Promise<unknown>[] = [];
     let chunk: Message[] = [];
     let bytes = 0;
@@ -187,7 +198,10 @@ export class KafkaProducer implements BufferProducer {
 
   /** One message per entry, or several when the entry is over the message limit. */
   *#messages(topic: string, signal: Signal, entry: BufferEntry): Generator<Message> {
-    const key = entry.key ? Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.byteLength) : undefined;
+    // Ingest keys a trace by its 16-byte id; the partitioner says how that id is written as a key.
+    const raw =
+      entry.key && signal === 'traces' && entry.key.length === 16 ? this.#partitioner.traceKey(entry.key) : entry.key;
+    const key = raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
     let headerBytes = 0;
     for (const name in entry.headers) headerBytes += name.length + entry.headers[name].length + 8;
     const limit = this.#config.maxMessageBytes - RECORD_OVERHEAD - (key?.length ?? 0) - headerBytes;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { compatibilityPartitioner } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionForKey } from './murmur2.ts';
+import { murmur2 } from './murmur2.ts';
+import { PARTITIONERS, partitionFor } from './partitioner.ts';
 
 describe('murmur2', () => {
   it('matches the Kafka client (Java-compatible) hash for keys of every length remainder', () => {
@@ -17,6 +18,8 @@ describe('murmur2', () => {
     // Values from Kafka's own partitioner tests (Utils.murmur2 of these strings).
     expect(murmur2(Buffer.from('21'))).toBe(-973932308);
     expect(murmur2(Buffer.from('foobar'))).toBe(-790332482);
-    expect(partitionForKey(Buffer.from('a-little-bit-long-string'), 100)).toBe((-985981536 & 0x7fffffff) % 100);
+    expect(partitionFor(PARTITIONERS.murmur2, Buffer.from('a-little-bit-long-string'), 100)).toBe(
+      (-985981536 & 0x7fffffff) % 100,
+    );
   });
 });

@@ -31,8 +31,3 @@ export function murmur2(data: Uint8Array): number {
   h ^= h >>> 15;
   return h | 0;
 }
-
-/** The partition of `key` among `partitions`, as the Java client's default partitioner picks it. */
-export function partitionForKey(key: Uint8Array, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions;
-}

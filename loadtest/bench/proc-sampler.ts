@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux x86_64
 
@@ -29,6 +29,14 @@ export function peakRssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/**
+ * Resets the process's peak RSS (VmHWM) to its current RSS, so the next reading is the peak of
+ * what follows (proc(5), clear_refs "5"; needs to own the process or be root).
+ */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 export function rssBytes(pid: number): number {

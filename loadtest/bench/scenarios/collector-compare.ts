@@ -1,12 +1,16 @@
-// otelgate next to the OpenTelemetry Collector (issue 8), same load, same topology, alternating runs.
+// otelgate next to the OpenTelemetry Collector (issues 8 and 14), same load, same topology, alternating runs.
 // Topology: OTLP in -> Kafka (the Collector: otlp receiver -> kafka exporter, acks=all, no batch
 // processor and no sending queue so the response waits for Kafka like otelgate's does). otelgate runs
 // `--role ingest` on buffer.kafka when the gateway wires it, else on the embedded log (fsync'd), and
-// the output says which. Load: our load-generator.ts (100 spans/request, HTTP protobuf and gRPC), then
-// telemetrygen at a fixed rate as a second, independent client.
+// the output says which. Load: our load-generator.ts (100 spans/request, HTTP protobuf and gRPC) at a
+// fixed 20,000 spans/s and then at the maximum rate, each phase with its own CPU and peak RSS; then
+// telemetrygen at a fixed rate as a second, independent client. Issue 14's targets, as ratios
+// otelgate/Collector in one run, are checked on the ratio rows (`targets`).
+//   node loadtest/bench/scenarios/collector-compare.ts [--quick] [--rounds N] [--seconds N] [--compare-only]
 // Needs loadtest/collector/build-collector.sh to have run. Kafka: test/services/kafka on its own port.
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startKafka, uniqueName } from '../../../test/kafka/kafka-service.ts';
 import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { collectorAcceptedSpans, otelgateAcceptedSpans } from '../../collector/accepted-spans.ts';
@@ -16,11 +20,23 @@ import { collectorPorts, startCollector } from '../../collector/collector-proces
 import { createTopic } from '../../collector/create-topic.ts';
 import { runLoad } from '../run-load.ts';
 import { runTelemetrygen } from '../../collector/run-telemetrygen.ts';
-import { cpuSeconds, peakRssBytes } from '../proc-sampler.ts';
+import { cpuSeconds, peakRssBytes, resetPeakRss } from '../proc-sampler.ts';
 
-const quick = process.argv.includes('--quick');
-const seconds = quick ? 4 : 12;
-const rounds = quick ? 1 : 3;
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    /** Only the alternating comparison: no reference rows, no telemetrygen (a short run on a shared machine). */
+    'compare-only': { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick;
+const seconds = Number(args.seconds ?? (quick ? 4 : 12));
+const rounds = Number(args.rounds ?? (quick ? 1 : 3));
+const compareOnly = args['compare-only'];
+/** Issue 14's fixed rate: 20,000 spans/s, i.e. 200 requests/s of 100 spans. */
+const FIXED_SPANS_PER_SECOND = 20_000;
 const SPANS_PER_REQUEST = 100;
 const CONCURRENCY = 16;
 const kafkaPort = Number(process.env.BENCH_KAFKA_PORT ?? 19392);
@@ -100,9 +116,11 @@ interface Sample {
   spansPerSecond: number;
   cpuPerMillionAtMax: number;
   cpuPerMillionAtFixed: number;
+  fixedSpansPerSecond: number;
   ackP50Ms: number;
   ackP99Ms: number;
-  peakRssMiB: number;
+  peakRssMiBAtFixed: number;
+  peakRssMiBAtMax: number;
   refused: number;
   failed: number;
 }
@@ -120,54 +138,56 @@ function load(target: Target, transport: Transport, extra: Record<string, unknow
   });
 }
 
+/** One load phase: its result, the CPU the target used and its peak RSS during the phase alone. */
+async function phase(target: Target, transport: Transport, extra: Record<string, unknown>) {
+  resetPeakRss(target.pid);
+  const cpuBefore = cpuSeconds(target.pid);
+  const result = await load(target, transport, extra);
+  const cpu = cpuSeconds(target.pid) - cpuBefore;
+  return {
+    result,
+    cpuPerMillion: (cpu / Math.max(1, result.spans)) * 1e6,
+    peakRssMiB: peakRssBytes(target.pid) / 2 ** 20,
+  };
+}
+
 for (let round = 0; round < rounds; round++) {
-  // Both up for the whole round; only one is under load at a time.
-  const targets = [await startOtelgate(), await startOtelcol('durable')];
-  const partial = new Map<string, Partial<Sample>>();
+  // Both up for the whole round; only one is under load at a time; who goes first alternates.
+  const started = [await startOtelgate(), await startOtelcol('durable')];
+  const targets = round % 2 === 0 ? started : [...started].reverse();
   for (const transport of ['http', 'grpc'] as const) {
-    const maxByTarget: number[] = [];
     for (const target of targets) {
       await load(target, transport, { durationSeconds: 1 }); // warm-up: JIT, connections
-      const cpuBefore = cpuSeconds(target.pid);
-      const max = await load(target, transport, {});
-      const cpu = cpuSeconds(target.pid) - cpuBefore;
-      maxByTarget.push(max.spansPerSecond);
-      partial.set(`${target.name} ${transport}`, {
-        spansPerSecond: max.spansPerSecond,
-        cpuPerMillionAtMax: (cpu / Math.max(1, max.spans)) * 1e6,
-        refused: max.refused,
-        failed: max.failed,
+      // The fixed rate first, so its peak RSS is not the maximum run's left-over heap.
+      const fixed = await phase(target, transport, {
+        concurrency: 32,
+        ratePerSecond: FIXED_SPANS_PER_SECOND / SPANS_PER_REQUEST,
       });
+      const max = await phase(target, transport, {});
+      const key = `${target.name} ${transport}`;
+      samples.set(key, [
+        ...(samples.get(key) ?? []),
+        {
+          spansPerSecond: max.result.spansPerSecond,
+          cpuPerMillionAtMax: max.cpuPerMillion,
+          cpuPerMillionAtFixed: fixed.cpuPerMillion,
+          fixedSpansPerSecond: fixed.result.spansPerSecond,
+          ackP50Ms: fixed.result.ackP50Ms,
+          ackP99Ms: fixed.result.ackP99Ms,
+          peakRssMiBAtFixed: fixed.peakRssMiB,
+          peakRssMiBAtMax: max.peakRssMiB,
+          refused: fixed.result.refused + max.result.refused,
+          failed: fixed.result.failed + max.result.failed,
+        },
+      ]);
       process.stderr.write(
-        `  round ${round + 1} ${target.name} ${transport}: ${Math.round(max.spansPerSecond)} spans/s\n`,
+        `  round ${round + 1} ${key}: ${Math.round(max.result.spansPerSecond)} spans/s max; at ${FIXED_SPANS_PER_SECOND}/s ` +
+          `p99 ${fixed.result.ackP99Ms.toFixed(1)} ms, ${fixed.cpuPerMillion.toFixed(1)} CPU-s/M, ` +
+          `${fixed.peakRssMiB.toFixed(0)} MiB; at max ${max.cpuPerMillion.toFixed(1)} CPU-s/M, ${max.peakRssMiB.toFixed(0)} MiB\n`,
       );
     }
-    // Latency and efficiency at the same offered load for both: half of the slower one's maximum.
-    const fixedRequestsPerSecond = Math.min(...maxByTarget) / 2 / SPANS_PER_REQUEST;
-    for (const target of targets) {
-      const cpuBefore = cpuSeconds(target.pid);
-      const fixed = await load(target, transport, { concurrency: 32, ratePerSecond: fixedRequestsPerSecond });
-      const cpu = cpuSeconds(target.pid) - cpuBefore;
-      const sample = partial.get(`${target.name} ${transport}`)!;
-      Object.assign(sample, {
-        cpuPerMillionAtFixed: (cpu / Math.max(1, fixed.spans)) * 1e6,
-        ackP50Ms: fixed.ackP50Ms,
-        ackP99Ms: fixed.ackP99Ms,
-        refused: (sample.refused ?? 0) + fixed.refused,
-        failed: (sample.failed ?? 0) + fixed.failed,
-      });
-    }
   }
-  for (const target of targets) {
-    const peak = peakRssBytes(target.pid) / 2 ** 20;
-    for (const transport of ['http', 'grpc'] as const) {
-      const key = `${target.name} ${transport}`;
-      const list = samples.get(key) ?? [];
-      list.push({ ...(partial.get(key) as Sample), peakRssMiB: peak });
-      samples.set(key, list);
-    }
-    await target.stop();
-  }
+  for (const target of targets) await target.stop();
 }
 
 const rows: { case: string; figures: Record<string, number | string> }[] = [];
@@ -176,29 +196,44 @@ const summary = (key: string): Record<string, number> => {
   const med = (pick: (s: Sample) => number) => median(list.map(pick));
   return {
     spans_per_s: Math.round(med((s) => s.spansPerSecond)),
-    cpu_s_per_million_spans: round(med((s) => s.cpuPerMillionAtMax)),
-    cpu_s_per_million_at_fixed_rate: round(med((s) => s.cpuPerMillionAtFixed)),
-    ack_p50_ms: round(med((s) => s.ackP50Ms)),
-    ack_p99_ms: round(med((s) => s.ackP99Ms)),
-    peak_rss_mib: round(Math.max(...list.map((s) => s.peakRssMiB))),
+    cpu_s_per_million_at_max: round(med((s) => s.cpuPerMillionAtMax)),
+    peak_rss_mib_at_max: round(Math.max(...list.map((s) => s.peakRssMiBAtMax))),
+    spans_per_s_at_20k: Math.round(med((s) => s.fixedSpansPerSecond)),
+    cpu_s_per_million_at_20k: round(med((s) => s.cpuPerMillionAtFixed)),
+    ack_p50_ms_at_20k: round(med((s) => s.ackP50Ms)),
+    ack_p99_ms_at_20k: round(med((s) => s.ackP99Ms)),
+    peak_rss_mib_at_20k: round(Math.max(...list.map((s) => s.peakRssMiBAtFixed))),
     refused: list.reduce((sum, s) => sum + s.refused, 0),
     failed: list.reduce((sum, s) => sum + s.failed, 0),
   };
 };
+/** Issue 14's targets, as otelgate/Collector ratios. */
+const TARGETS: [string, number][] = [
+  ['peak_rss_mib_at_20k', 1.5],
+  ['peak_rss_mib_at_max', 1.5],
+  ['cpu_s_per_million_at_20k', 0.7],
+  ['cpu_s_per_million_at_max', 0.5],
+  ['ack_p99_ms_at_20k', 1.5],
+];
 for (const transport of ['http', 'grpc'] as const) {
   const ours = summary(`otelgate ${transport}`);
   const theirs = summary(`collector ${transport}`);
   const label = transport === 'http' ? 'OTLP/HTTP protobuf' : 'OTLP/gRPC';
   rows.push({ case: `otelgate (${otelgateBuffer}), ${label}`, figures: ours });
   rows.push({ case: `collector (Kafka, acks=all), ${label}`, figures: theirs });
-  rows.push({ case: `ratio otelgate/collector, ${label}`, figures: ratios(ours, theirs) });
+  const ratio = ratios(ours, theirs);
+  const missed = TARGETS.filter(([key, limit]) => !(ratio[key] <= limit)).map(([key, limit]) => `${key}>${limit}`);
+  rows.push({
+    case: `ratio otelgate/collector, ${label}`,
+    figures: { ...ratio, targets: missed.length === 0 ? 'all met' : `missed: ${missed.join(' ')}` },
+  });
 }
 
 // References, full runs only: the Collector as usually deployed (batch processor + sending queue:
 // clients are answered before Kafka has the data), and the Collector receiving into the nop
 // exporter (what receiving and decoding alone cost it); and otelgate on its embedded log (fsync'd),
 // to separate its receive path from its Kafka producer.
-if (!quick) {
+if (!quick && !compareOnly) {
   const references = [
     ...(otelgateOnKafka ? [{ label: 'otelgate ingest → embedded log', start: () => startOtelgate(false) }] : []),
     { label: 'collector batch+queue (acks before Kafka)', start: () => startOtelcol('default') },
@@ -232,39 +267,41 @@ if (!quick) {
 // servers' own accepted-spans counters.
 // Its per-worker limiter sleeps before every span and cannot keep up past ~1,500 spans/s per
 // worker here, so the offered load is spread over several workers.
-const tgenSpansPerSecond = quick ? 10_000 : 20_000;
-const TGEN_WORKERS = 8;
-const TGEN_WARM_UP_SECONDS = 3;
-const tgen: Record<string, Record<string, number>> = {};
-for (const start of [startOtelgate, () => startOtelcol('durable')]) {
-  const target = await start();
-  const telemetrygen = (durationSeconds: number) =>
-    runTelemetrygen(binaries.telemetrygen, {
-      endpoint: target.grpcAddress,
-      durationSeconds,
-      workers: TGEN_WORKERS,
-      childSpans: SPANS_PER_REQUEST - 1,
-      spansPerSecondPerWorker: tgenSpansPerSecond / TGEN_WORKERS,
-    });
-  // Warm-up, as for the other rows: a fresh Node process spends its first seconds compiling.
-  await telemetrygen(TGEN_WARM_UP_SECONDS);
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's last export land
-  const acceptedBefore = await target.acceptedSpans();
-  const cpuBefore = cpuSeconds(target.pid);
-  const run = await telemetrygen(seconds);
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the last export land
-  const accepted = (await target.acceptedSpans()) - acceptedBefore;
-  const cpu = cpuSeconds(target.pid) - cpuBefore;
-  tgen[target.name] = {
-    spans_per_s: Math.round(accepted / run.elapsedSeconds),
-    cpu_s_per_million_spans: round((cpu / Math.max(1, accepted)) * 1e6),
-    peak_rss_mib: round(peakRssBytes(target.pid) / 2 ** 20),
-  };
-  await target.stop();
+if (!compareOnly) {
+  const tgenSpansPerSecond = quick ? 10_000 : 20_000;
+  const TGEN_WORKERS = 8;
+  const TGEN_WARM_UP_SECONDS = 3;
+  const tgen: Record<string, Record<string, number>> = {};
+  for (const start of [startOtelgate, () => startOtelcol('durable')]) {
+    const target = await start();
+    const telemetrygen = (durationSeconds: number) =>
+      runTelemetrygen(binaries.telemetrygen, {
+        endpoint: target.grpcAddress,
+        durationSeconds,
+        workers: TGEN_WORKERS,
+        childSpans: SPANS_PER_REQUEST - 1,
+        spansPerSecondPerWorker: tgenSpansPerSecond / TGEN_WORKERS,
+      });
+    // Warm-up, as for the other rows: a fresh Node process spends its first seconds compiling.
+    await telemetrygen(TGEN_WARM_UP_SECONDS);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's last export land
+    const acceptedBefore = await target.acceptedSpans();
+    const cpuBefore = cpuSeconds(target.pid);
+    const run = await telemetrygen(seconds);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the last export land
+    const accepted = (await target.acceptedSpans()) - acceptedBefore;
+    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    tgen[target.name] = {
+      spans_per_s: Math.round(accepted / run.elapsedSeconds),
+      cpu_s_per_million_spans: round((cpu / Math.max(1, accepted)) * 1e6),
+      peak_rss_mib: round(peakRssBytes(target.pid) / 2 ** 20),
+    };
+    await target.stop();
+  }
+  rows.push({ case: `telemetrygen gRPC → otelgate (${otelgateBuffer})`, figures: tgen.otelgate });
+  rows.push({ case: 'telemetrygen gRPC → collector (Kafka, acks=all)', figures: tgen.collector });
+  rows.push({ case: 'ratio otelgate/collector, telemetrygen', figures: ratios(tgen.otelgate, tgen.collector) });
 }
-rows.push({ case: `telemetrygen gRPC → otelgate (${otelgateBuffer})`, figures: tgen.otelgate });
-rows.push({ case: 'telemetrygen gRPC → collector (Kafka, acks=all)', figures: tgen.collector });
-rows.push({ case: 'ratio otelgate/collector, telemetrygen', figures: ratios(tgen.otelgate, tgen.collector) });
 
 process.stdout.write(
   `${JSON.stringify({ scenario: `collector-compare (Collector ${binaries.version}, otelgate on ${otelgateBuffer})`, rows })}\n`,
@@ -273,7 +310,7 @@ process.stdout.write(
 function ratios(ours: Record<string, number>, theirs: Record<string, number>): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, value] of Object.entries(ours)) {
-    if (key === 'refused' || key === 'failed') continue;
+    if (key === 'refused' || key === 'failed' || key === 'spans_per_s_at_20k') continue;
     const other = theirs[key];
     if (typeof other === 'number' && other > 0) result[key] = round(value / other);
   }

@@ -39,10 +39,10 @@ describe('otelgate CLI', () => {
   });
 
   it('exits 2 on an unknown command, even with --help, and suggests the nearest one', () => {
-    const top = run('top', '--help');
-    expect(top.status).toBe(2);
-    expect(top.stdout).toBe('');
-    expect(top.stderr).toContain('unknown command "top"');
+    const unknown = run('frobnicate', '--help');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
     const typo = run('valdiate', '--config', 'x.yaml');
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain('unknown command "valdiate"; did you mean "validate"?');

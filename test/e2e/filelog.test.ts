@@ -64,6 +64,13 @@ describe('filelog receiver', () => {
     const podDir = join(root, 'pods', 'shop_cart-7d9f_1b2c-3d4e', 'server');
     mkdirSync(dockerDir, { recursive: true });
     mkdirSync(podDir, { recursive: true });
+    writeFileSync(
+      join(dockerDir, 'config.v2.json'),
+      JSON.stringify({
+        Name: '/otelgate-kafka-1',
+        Config: { Image: 'apache/kafka:4.3.1', Labels: { 'com.docker.compose.service': 'kafka' } },
+      }),
+    );
     writeFileSync(join(root, 'app.log'), 'plain INFO one\r\n{"level":"warn","msg":"json two","user":{"id":7}}\n');
     writeFileSync(
       join(dockerDir, `${ID}-json.log`),
@@ -103,7 +110,12 @@ describe('filelog receiver', () => {
       severityNumber: 17,
       timeUnixNano: String(BigInt(Date.UTC(2024, 4, 6, 7, 8, 9)) * 1_000_000n + 123_456_789n),
       attributes: { 'log.iostream': 'stdout' },
-      resource: { 'container.id': ID },
+      resource: {
+        'container.id': ID,
+        'container.name': 'otelgate-kafka-1',
+        'container.image.name': 'apache/kafka:4.3.1',
+        'service.name': 'kafka',
+      },
     });
     expect(byBody.get('docker split in two')?.attributes['log.iostream']).toBe('stderr');
     expect(byBody.get('cri DEBUG first and last')).toMatchObject({

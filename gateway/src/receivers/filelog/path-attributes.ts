@@ -3,6 +3,7 @@
 // container parser sets them).
 import { basename } from 'node:path';
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
+import { dockerMetadata } from './docker-metadata.ts';
 
 // /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restart>.log (names cannot hold `_`)
 const POD_LOG = /\/pods\/([^/_]+)_([^/_]+)_([^/_]+)\/([^/]+)\/(\d+)\.log(?:\.[^/]*)?$/;
@@ -42,6 +43,6 @@ export function resourceAttributesOf(path: string): KeyValue[] {
     ];
   }
   const docker = DOCKER_LOG.exec(path);
-  if (docker) return [str('container.id', docker[1])];
+  if (docker) return [str('container.id', docker[1]), ...dockerMetadata(path)];
   return [];
 }

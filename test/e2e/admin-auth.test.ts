@@ -47,7 +47,7 @@ describe('admin token', () => {
   it('protects the dead-letter listing too, and leaves health, readiness and metrics open', async () => {
     expect((await fetch(`${withToken.adminUrl}/dlq`)).status).toBe(401);
     expect((await fetch(`${withToken.adminUrl}/dlq`, { headers: bearer(TOKEN) })).status).toBe(200);
-    for (const path of ['/healthz', '/readyz', '/metrics']) {
+    for (const path of ['/healthz', '/readyz', '/metrics', '/status', '/']) {
       expect((await fetch(`${withToken.adminUrl}${path}`)).status, path).toBe(200);
     }
   });

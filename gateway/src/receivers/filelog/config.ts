@@ -1,20 +1,23 @@
 // `receivers.filelog`: follow log files (plain, Docker json-file, CRI) into OTLP logs.
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
 
-/** A regular expression given in config, checked at load. */
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `not a valid regular expression: ${JSON.stringify(issue.input)}` },
-);
+/**
+ * A pattern given in config, in RE2 syntax (re2js): matching is linear in the line, so no log line
+ * can make a pattern backtrack for ever (no backreferences or lookaround; refused at load).
+ */
+const regexSource = z.string().superRefine((source, ctx) => {
+  try {
+    RE2JS.compile(source);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a linear-time pattern (RE2 syntax; no backreferences or lookaround): ${(error as Error).message}`,
+    });
+  }
+});
 
 export const filelogConfigSchema = z.strictObject({
   /** Glob patterns of files to follow (absolute paths; `**` allowed). */

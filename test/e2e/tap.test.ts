@@ -103,7 +103,7 @@ interface TappedLogs {
 }
 
 describe('otelgate tap', () => {
-  it('prints redacted records of the chosen service as one OTLP/JSON document per line', async () => {
+  it('prints redacted records of the chosen service and attributes as one OTLP/JSON document per line', async () => {
     const before = attachedTaps();
     const cli = spawn(
       process.execPath,
@@ -118,6 +118,10 @@ describe('otelgate tap', () => {
         'logs',
         '--service',
         'tap-e2e',
+        '--attr',
+        'tier=gold',
+        '--attr',
+        'team=a',
         '--count',
         '3',
       ],
@@ -131,10 +135,13 @@ describe('otelgate tap', () => {
     await eventually(() => attachedTaps() > before, 30_000);
 
     await sendLogs('other-service', [{ body: 'not for this tap' }]);
-    await sendLogs(
-      'tap-e2e',
-      [1, 2, 3, 4].map((n) => ({ body: `user${n} wrote from jane${n}@example.com` })),
-    );
+    await sendLogs('tap-e2e', [
+      { body: 'team b, not for this tap', attributes: [s('tier', 'gold'), s('team', 'b')] },
+      ...[1, 2, 3, 4].map((n) => ({
+        body: `user${n} wrote from jane${n}@example.com`,
+        attributes: [s('tier', 'gold'), s('team', 'a')],
+      })),
+    ]);
     expect(await exited, stderr).toBe(0);
 
     const lines = stdout.trim().split('\n');

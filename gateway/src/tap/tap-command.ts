@@ -8,7 +8,7 @@ export const tapCommand: Command = {
   name: 'tap',
   summary: 'print a live sample of the records passing a point of the pipelines (OTLP/JSON lines)',
   usage:
-    'tap [--config FILE | --url URL] [--token TOKEN] [--point P] [--signal S] [--service NAME] [--attr KEY=VALUE] [--rate N] [--count N]',
+    'tap [--config FILE | --url URL] [--token TOKEN] [--point P] [--signal S] [--service NAME] [--attr KEY=VALUE]... [--rate N] [--count N]',
   details: `Points: receive (as decoded, before the first processor), after:<processor>, end (after the
 last processor; the default) and before:<exporter>. Points that come before a redact processor
 are refused unless the gateway's admin.tap.allowBeforeRedaction is true. Needs the admin token.`,
@@ -34,7 +34,8 @@ are refused unless the gateway's admin.tap.allowBeforeRedaction is true. Needs t
     attr: {
       type: 'string',
       value: 'KEY=VALUE',
-      description: 'only records with this attribute (record, point or resource)',
+      description: 'only records with this attribute (record, point or resource); repeat for several',
+      multiple: true,
     },
     rate: { type: 'string', value: 'N', description: 'at most N records per second (default 10)' },
     count: { type: 'string', value: 'N', description: 'exit after N records' },
@@ -44,10 +45,12 @@ are refused unless the gateway's admin.tap.allowBeforeRedaction is true. Needs t
     const config = await loadConfigOption(args);
     const base = stringOption(args, 'url') ?? adminBaseUrl(config.admin.endpoint);
     const query = new URLSearchParams();
-    for (const name of ['point', 'signal', 'service', 'attr', 'rate']) {
+    for (const name of ['point', 'signal', 'service', 'rate']) {
       const value = stringOption(args, name);
       if (value !== undefined) query.set(name, value);
     }
+    const attributes = args.values.attr;
+    for (const pair of Array.isArray(attributes) ? attributes : []) query.append('attr', String(pair));
     const token = resolveAdminToken(stringOption(args, 'token'), config.admin.token);
     return streamTap(`${base.replace(/\/$/, '')}/tap?${query}`, token, count);
   },

@@ -99,6 +99,7 @@ export async function startGateway(
     config,
     switchPipelines: processRole?.pipelines.switchPipelines,
     logger: logger.child({ component: 'reload' }),
+    meter: telemetry.meter,
   });
   const tap =
     processRole && new TapHub(processRole.pipelines.live, () => config.admin.tap, logger.child({ component: 'tap' }));

@@ -158,6 +158,10 @@ describe('reload without restart', () => {
       last: { outcome: 'refused', trigger: 'POST /reload' },
     });
     expect(status.reload.last.error).toContain('processors.redact.customPatterns[0].pattern');
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^otelgate_config_reloads_total\{outcome="refused"\} 1$/m);
+    expect(metrics).toMatch(/^otelgate_config_reloads_total\{outcome="applied"\} 1$/m);
+    expect(metrics).toMatch(/^otelgate_config_last_reload_successful 0$/m);
 
     const seq = await sendLog();
     const bodies = await eventually(() => exportedBodies().get(seq));

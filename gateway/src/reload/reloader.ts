@@ -2,12 +2,14 @@
 // change in a running process (processors, exporters, pipelines, admin token and tap settings),
 // and say in the log what needs a restart. A config that does not validate or build changes
 // nothing: the running one stays, and the reason is logged and kept for /status.
+import type { Meter } from '@opentelemetry/api';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Logger } from 'pino';
 import { loadConfigFile } from '../config/load-config.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { pipelinesChanged, restartOnlyChanges } from './config-diff.ts';
 import type { PipelineSwitch } from './pipeline-switch.ts';
+import { declareReloadMetrics } from './reload-metrics.ts';
 
 export type ReloadTrigger = 'SIGHUP' | 'POST /reload';
 
@@ -42,6 +44,8 @@ export interface ReloaderOptions {
   /** Applies new pipeline sections to the process loop; absent when this process runs no pipelines. */
   switchPipelines?: PipelineSwitch;
   logger: Logger;
+  /** For `otelgate_config_reloads_total` and `otelgate_config_last_reload_successful`. */
+  meter: Meter;
 }
 
 export interface Reloader {
@@ -54,6 +58,7 @@ export interface Reloader {
 export function createReloader(options: ReloaderOptions): Reloader {
   const { config, logger } = options;
   const state: ReloadState = { applied: 0, refused: 0, restartNeeded: [] };
+  const metrics = declareReloadMetrics(options.meter);
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -63,6 +68,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
     try {
       result = await apply();
       state.applied++;
+      metrics.record('applied');
       logger.info(
         { trigger, restartNeeded: result.restartNeeded, pipelinesRebuilt: result.pipelinesRebuilt },
         'config reloaded',
@@ -77,6 +83,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
         pipelinesRebuilt: false,
       };
       state.refused++;
+      metrics.record('refused');
       logger.error({ trigger, reason: message }, 'config reload refused; the running config stays');
     }
     state.last = { ...result, trigger, at: new Date().toISOString() };

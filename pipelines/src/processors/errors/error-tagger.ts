@@ -46,7 +46,7 @@ const STACK_HINTS = [
   '@webpack',
 ];
 
-interface Evidence {
+export interface Evidence {
   type: string | undefined;
   message: string | undefined;
   stacktrace: string | undefined;
@@ -61,6 +61,14 @@ export interface TagStats {
   truncated: number;
 }
 
+/** A span the rules make an error, before trace-errors.ts decides which such spans are tagged. */
+export interface SpanError {
+  span: Span;
+  evidence: Evidence;
+  /** `type\u0000message` of its `exception` event and the event's time; undefined without one. */
+  exception: { key: string; timeUnixNano: bigint } | undefined;
+}
+
 export class ErrorTagger {
   private readonly config: ErrorsConfig;
 
@@ -68,14 +76,20 @@ export class ErrorTagger {
     this.config = config;
   }
 
-  span(span: Span, stats: TagStats): void {
+  /** The span's error evidence when the rules make it an error; undefined when they do not. */
+  spanError(span: Span): SpanError | undefined {
     const evidence = scanAttributes(span.attributes);
     const rules = this.config.spans;
     let isError = rules.statusError && span.status.code === StatusCode.ERROR;
+    let exception: SpanError['exception'];
     if (rules.exceptionEvents) {
       for (let i = span.events.length - 1; i >= 0; i--) {
         if (span.events[i].name !== 'exception') continue;
         const event = scanAttributes(span.events[i].attributes);
+        exception = {
+          key: `${event.type ?? ''}\u0000${event.message ?? ''}`,
+          timeUnixNano: span.events[i].timeUnixNano,
+        };
         evidence.type ??= event.type;
         evidence.message ??= event.message;
         evidence.stacktrace ??= event.stacktrace;
@@ -91,9 +105,14 @@ export class ErrorTagger {
         isError = true;
     }
     if (rules.grpcNonOk && evidence.grpcStatusCode !== undefined && evidence.grpcStatusCode !== 0) isError = true;
-    if (!isError) return;
+    if (!isError) return undefined;
     if (!evidence.message && span.status.message) evidence.message = span.status.message;
-    this.tag(span.attributes, evidence, stats);
+    return { span, evidence, exception };
+  }
+
+  /** Tags a span trace-errors.ts chose; `count` false for a local root whose error was counted at its origin. */
+  tagSpan(error: SpanError, stats: TagStats, count: boolean): void {
+    this.tag(error.span.attributes, error.evidence, stats, count);
   }
 
   logRecord(record: LogRecord, stats: TagStats): void {
@@ -108,10 +127,10 @@ export class ErrorTagger {
     }
     if (!isError) return;
     if (!evidence.message && body) evidence.message = firstLine(body);
-    this.tag(record.attributes, evidence, stats);
+    this.tag(record.attributes, evidence, stats, true);
   }
 
-  private tag(attributes: KeyValue[], evidence: Evidence, stats: TagStats): void {
+  private tag(attributes: KeyValue[], evidence: Evidence, stats: TagStats, count: boolean): void {
     const limits = this.config.limits;
     let stack: ParsedStack | undefined;
     if (evidence.stacktrace) {
@@ -150,7 +169,7 @@ export class ErrorTagger {
       attributes[evidence.errorTypeIndex] = { key: 'error.type', value: { stringValue: errorType } };
     upsert(attributes, CATEGORY_KEY, category);
     upsert(attributes, FINGERPRINT_KEY, print);
-    stats.byCategory.set(category, (stats.byCategory.get(category) ?? 0) + 1);
+    if (count) stats.byCategory.set(category, (stats.byCategory.get(category) ?? 0) + 1);
   }
 }
 

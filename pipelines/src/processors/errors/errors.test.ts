@@ -230,3 +230,61 @@ describe('errors processor', () => {
     expect(plain(a.resourceLogs[0].scopeLogs[0].logRecords[0].attributes)['otelgate.error.category']).toBe('not_found');
   });
 });
+
+describe('which error spans of a trace are tagged', () => {
+  const ids = (...names: string[]) => names;
+  const tagged = (data: TracesData) =>
+    data.resourceSpans[0].scopeSpans[0].spans
+      .filter((x) => x.attributes.some((a) => a.key === 'otelgate.error.fingerprint'))
+      .map((x) => x.name);
+  const repeated = (data: TracesData) =>
+    data.resourceSpans[0].scopeSpans[0].spans
+      .filter((x) => x.attributes.some((a) => a.key === 'otelgate.error.repeated'))
+      .map((x) => x.name);
+
+  it('without exceptions: the failing client call is the origin, its wrapper a repeat, the server root tagged', async () => {
+    const processor = await create();
+    const data = traces(
+      span({ name: 'root', spanId: 'a000000000000001', kind: 2, status: { code: 2, message: '' } }),
+      span({
+        name: 'wrapper',
+        spanId: 'a000000000000002',
+        parentSpanId: 'a000000000000001',
+        kind: 1,
+        status: { code: 2, message: '' },
+      }),
+      span({
+        name: 'client',
+        spanId: 'a000000000000003',
+        parentSpanId: 'a000000000000002',
+        kind: 3,
+        status: { code: 2, message: '' },
+      }),
+    );
+    processor.process('traces', data, ctx);
+    expect(tagged(data).sort()).toEqual(ids('client', 'root'));
+    expect(repeated(data)).toEqual(ids('wrapper'));
+  });
+
+  it('tags an error alone in its trace, and errors of different traces independently', async () => {
+    const processor = await create();
+    const data = traces(
+      span({
+        name: 'a',
+        traceId: '1'.repeat(32),
+        parentSpanId: 'f000000000000001',
+        kind: 1,
+        status: { code: 2, message: '' },
+      }),
+      span({
+        name: 'b',
+        traceId: '2'.repeat(32),
+        parentSpanId: 'f000000000000001',
+        kind: 1,
+        status: { code: 2, message: '' },
+      }),
+    );
+    processor.process('traces', data, ctx);
+    expect(tagged(data)).toEqual(ids('a', 'b'));
+  });
+});

@@ -1,6 +1,8 @@
 // RED metrics from spans: calls and a duration histogram by service, span name, kind,
 // status (+ configured dimensions), cumulative, emitted every interval as metrics data the
-// process loop routes to the metrics exporters.
+// process loop routes to the metrics exporters. The emitted resource carries the spans'
+// service.namespace, service.name and service.instance.id, so the Prometheus translation gives
+// these series the same job and instance as the application's own metrics (they join).
 import type {
   ComponentContext,
   Processor,
@@ -9,7 +11,8 @@ import type {
 } from '@otelgate/pipelines/components/component.ts';
 import type { AnyValue, KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { Exemplar, Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
-import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
+import { type Span, StatusCode, type TracesData } from '@otelgate/pipelines/model/traces.ts';
+import { REPEATED_KEY } from '../errors/trace-errors.ts';
 import type { SpanmetricsConfig } from './config.ts';
 import type { SpanmetricsMetrics } from './metrics.ts';
 
@@ -25,7 +28,9 @@ const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
 const OVERFLOW_KEY = '\u0000overflow';
 
 interface Series {
-  service: string;
+  /** `resourceKey` of the identity below: series of one resource are emitted together. */
+  resourceKey: string;
+  resource: KeyValue[];
   attributes: KeyValue[];
   startTimeUnixNano: bigint;
   calls: bigint;
@@ -49,7 +54,32 @@ function find(attributes: KeyValue[], key: string): AnyValue | undefined {
   return undefined;
 }
 
+const IDENTITY = ['service.namespace', 'service.name', 'service.instance.id'] as const;
+
+/** The resource attributes that make job and instance, and a key for them. */
+function identityOf(resource: KeyValue[], service: string): { key: string; attributes: KeyValue[] } {
+  const attributes: KeyValue[] = [];
+  let key = '';
+  for (const name of IDENTITY) {
+    const value = name === 'service.name' ? service : valueString(find(resource, name));
+    key += `\u0002${value ?? ''}`;
+    if (value !== undefined && value !== '') attributes.push(str(name, value));
+  }
+  return { key, attributes };
+}
+
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+
+/**
+ * The span's status code, except that a span the errors processor (run before this one) marked
+ * as repeating an error recorded on another span of its trace counts as UNSET: one thrown error
+ * is not an error on every wrapper span it passed through (processors/errors/trace-errors.ts).
+ */
+function statusOf(span: Span): number {
+  if (span.status.code !== StatusCode.ERROR) return span.status.code;
+  const repeated = find(span.attributes, REPEATED_KEY);
+  return repeated && 'boolValue' in repeated && repeated.boolValue ? StatusCode.UNSET : StatusCode.ERROR;
+}
 
 export class SpanmetricsProcessor implements Processor {
   readonly name: string;
@@ -84,13 +114,14 @@ export class SpanmetricsProcessor implements Processor {
     const scale = this.config.unit === 'ms' ? 1e6 : 1e9;
     for (const rs of (data as TracesData).resourceSpans) {
       const service = valueString(find(rs.resource.attributes, 'service.name')) ?? 'unknown_service';
+      const identity = identityOf(rs.resource.attributes, service);
       for (const ss of rs.scopeSpans) {
         for (const span of ss.spans) {
           const attributes = [
             str('service.name', service),
             str('span.name', span.name),
             str('span.kind', KIND_NAMES[span.kind] ?? KIND_NAMES[0]),
-            str('status.code', STATUS_NAMES[span.status.code] ?? STATUS_NAMES[0]),
+            str('status.code', STATUS_NAMES[statusOf(span)] ?? STATUS_NAMES[0]),
           ];
           for (const d of this.config.dimensions) {
             const v =
@@ -99,20 +130,20 @@ export class SpanmetricsProcessor implements Processor {
               d.default;
             if (v !== undefined) attributes.push(str(d.name, v));
           }
-          let key = tenantKey;
+          let key = tenantKey + identity.key;
           for (const a of attributes) key += `\u0001${(a.value as { stringValue: string }).stringValue}`;
           let s = series.get(key);
           if (!s) {
             if (series.size >= this.config.maxSeriesPerTenant) {
               this.metrics.overflow.add(1);
-              key = OVERFLOW_KEY;
+              key = OVERFLOW_KEY + identity.key;
               s = series.get(key);
               if (!s)
-                s = this.newSeries(series, key, service, [
+                s = this.newSeries(series, key, identity, [
                   str('service.name', service),
                   { key: 'otel.metric.overflow', value: { boolValue: true } },
                 ]);
-            } else s = this.newSeries(series, key, service, attributes);
+            } else s = this.newSeries(series, key, identity, attributes);
           }
           const duration = Number(span.endTimeUnixNano - span.startTimeUnixNano) / scale;
           const value = Math.max(duration, 0);
@@ -138,9 +169,15 @@ export class SpanmetricsProcessor implements Processor {
     return data;
   }
 
-  private newSeries(series: Map<string, Series>, key: string, service: string, attributes: KeyValue[]): Series {
+  private newSeries(
+    series: Map<string, Series>,
+    key: string,
+    identity: { key: string; attributes: KeyValue[] },
+    attributes: KeyValue[],
+  ): Series {
     const s: Series = {
-      service,
+      resourceKey: identity.key,
+      resource: identity.attributes,
       attributes,
       startTimeUnixNano: BigInt(Date.now()) * 1_000_000n,
       calls: 0n,
@@ -159,14 +196,14 @@ export class SpanmetricsProcessor implements Processor {
     const now = BigInt(Date.now()) * 1_000_000n;
     for (const [tenant, series] of this.tenants) {
       if (series.size === 0) continue;
-      const byService = new Map<string, Series[]>();
+      const byResource = new Map<string, Series[]>();
       for (const s of series.values()) {
-        const list = byService.get(s.service);
+        const list = byResource.get(s.resourceKey);
         if (list) list.push(s);
-        else byService.set(s.service, [s]);
+        else byResource.set(s.resourceKey, [s]);
       }
       const resourceMetrics: ResourceMetrics[] = [];
-      for (const [service, list] of byService) {
+      for (const list of byResource.values()) {
         const calls: Metric = {
           name: `${this.config.namespace}.calls`,
           description: 'Number of spans',
@@ -206,7 +243,7 @@ export class SpanmetricsProcessor implements Processor {
           },
         };
         resourceMetrics.push({
-          resource: { attributes: [str('service.name', service)], droppedAttributesCount: 0 },
+          resource: { attributes: list[0].resource, droppedAttributesCount: 0 },
           schemaUrl: '',
           scopeMetrics: [
             {

@@ -21,7 +21,7 @@ export interface StartProcessLoopOptions {
   deadLetters: DeadLetterSink;
   graph: PipelineGraph;
   logger: Logger;
-  /** Defaults to the global meter `otelgate`. */
+  /** The gateway's meter; none: a no-op meter (the global API is not used: see component factories). */
   meter?: Meter;
   /** A whole-record decoder standing in for the OTLP codec's sliced decoding (tests). */
   decode?: DecodeFn;

@@ -1,6 +1,6 @@
 // The process loop's own metrics, declared in one place, and the same figures as plain numbers
 // (stats()) for the admin server, logs and tests.
-import { type Attributes, type Meter, metrics } from '@opentelemetry/api';
+import { type Attributes, createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Signal } from '../model/common.ts';
 import type { PipelineGraph } from './pipeline-graph.ts';
 
@@ -42,7 +42,7 @@ export class ProcessTelemetry {
   private readonly instruments;
 
   /** `graph`: its pipelines' exporter and processor ids start the per-exporter and per-stage series at 0. */
-  constructor(meter: Meter = metrics.getMeter('otelgate'), graph?: PipelineGraph) {
+  constructor(meter: Meter = createNoopMeter(), graph?: PipelineGraph) {
     this.instruments = {
       recordsConsumed: meter.createCounter('otelgate_process_records_consumed', {
         description: 'Buffer records handed to the process loop (redeliveries included), by signal.',

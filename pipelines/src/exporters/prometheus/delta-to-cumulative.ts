@@ -3,8 +3,11 @@
 // - the first delta point of a series starts a total at its own value;
 // - gaps (a start time after the previous end) are added anyway: nothing is dropped, the
 //   total just includes what arrived;
-// - a point not newer than the last one added (a replayed batch) is not added again, so
-//   retries and replays after a crash do not double-count;
+// - a point not newer than the last one added from the same source (a replayed batch) is not
+//   added again, so retries and replays after a crash do not double-count. The source is the
+//   whole resource: many senders (browser sessions, each its own resource) feeding one series
+//   all add up, whatever order their points arrive in, and the total is stamped with the newest
+//   point's time so Prometheus never sees it go back in time;
 // - after a restart or an eviction the total starts again from zero, which PromQL's
 //   rate()/increase() read as a counter reset.
 import { LRUCache } from 'lru-cache';
@@ -63,11 +66,25 @@ export class DeltaToCumulative {
   private readonly sums: LRUCache<string, SumState>;
   private readonly histograms: LRUCache<string, HistogramState>;
   private readonly exponentials: LRUCache<string, ExponentialState>;
+  /** Newest point time added per (series, source): the replay guard. */
+  private readonly lastBySource: LRUCache<string, number>;
+  /** The source (resource) of the points being added; set by the translation per resource. */
+  source = '';
 
   constructor(maxSeries: number, staleAfterMs: number) {
     this.sums = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
     this.histograms = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
     this.exponentials = new LRUCache({ max: maxSeries, ttl: staleAfterMs, updateAgeOnGet: true });
+    this.lastBySource = new LRUCache({ max: maxSeries * 4, ttl: staleAfterMs, updateAgeOnGet: true });
+  }
+
+  /** True when `timeMs` is newer than what this source last added to `key` (then it is recorded). */
+  private fresh(kind: string, key: string, timeMs: number, created: boolean): boolean {
+    const id = `${kind}\u0003${key}\u0003${this.source}`;
+    const last = created ? undefined : this.lastBySource.get(id);
+    if (last !== undefined && timeMs <= last) return false;
+    this.lastBySource.set(id, timeMs);
+    return true;
   }
 
   /**
@@ -76,6 +93,7 @@ export class DeltaToCumulative {
    */
   addExponential(key: string, timeMs: number, delta: ExponentialDelta): ExponentialState {
     let state = this.exponentials.get(key);
+    const created = !state;
     if (!state) {
       state = {
         lastMs: Number.NEGATIVE_INFINITY,
@@ -88,7 +106,7 @@ export class DeltaToCumulative {
       };
       this.exponentials.set(key, state);
     }
-    if (timeMs <= state.lastMs) return state;
+    if (!this.fresh('e', key, timeMs, created)) return state;
     if (delta.scale < state.scale) {
       state.positive = downscaleMap(state.positive, state.scale - delta.scale);
       state.negative = downscaleMap(state.negative, state.scale - delta.scale);
@@ -100,20 +118,21 @@ export class DeltaToCumulative {
     state.count += delta.count;
     state.sum += delta.sum;
     state.zeroCount += delta.zeroCount;
-    state.lastMs = timeMs;
+    state.lastMs = Math.max(state.lastMs, timeMs);
     return state;
   }
 
   /** Adds a delta and returns the running total and the series' start time. */
   addSum(key: string, value: number, startMs: number, timeMs: number): SumState {
     let state = this.sums.get(key);
+    const created = !state;
     if (!state) {
       state = { total: 0, startMs, lastMs: Number.NEGATIVE_INFINITY };
       this.sums.set(key, state);
     }
-    if (timeMs > state.lastMs) {
+    if (this.fresh('s', key, timeMs, created)) {
       state.total += value;
-      state.lastMs = timeMs;
+      state.lastMs = Math.max(state.lastMs, timeMs);
     }
     return state;
   }
@@ -134,6 +153,7 @@ export class DeltaToCumulative {
     const boundsKey = bounds.join(',');
     let state = this.histograms.get(key);
     let reset = false;
+    const created = !state || state.bounds !== boundsKey;
     if (!state || state.bounds !== boundsKey) {
       reset = state !== undefined;
       state = {
@@ -146,11 +166,11 @@ export class DeltaToCumulative {
       };
       this.histograms.set(key, state);
     }
-    if (timeMs > state.lastMs) {
+    if (this.fresh('h', key, timeMs, created)) {
       state.count += count;
       state.sum += sum;
       for (let i = 0; i < buckets.length; i++) state.buckets[i] += buckets[i];
-      state.lastMs = timeMs;
+      state.lastMs = Math.max(state.lastMs, timeMs);
     }
     return { ...state, reset };
   }

@@ -10,7 +10,7 @@ import type {
 } from '@otelgate/pipelines/model/metrics.ts';
 import type { DeltaToCumulative } from './delta-to-cumulative.ts';
 import { metricName } from './naming.ts';
-import { addAttributeLabels, resourceLabels } from './resource-labels.ts';
+import { addAttributeLabels, anyValueToString, resourceLabels } from './resource-labels.ts';
 import {
   type Exemplar,
   type Label,
@@ -73,6 +73,13 @@ function insertSorted(labels: Label[], label: Label): Label[] {
   return out;
 }
 
+/** Every resource attribute: which sender a delta point came from (its replay guard's key). */
+function sourceOf(attributes: KeyValue[]): string {
+  let key = '';
+  for (const kv of attributes) key += `${kv.key}\u0000${anyValueToString(kv.value)}\u0001`;
+  return key;
+}
+
 export function seriesKey(labels: Label[]): string {
   let key = '';
   for (const l of labels) key += `${l.name}\u0000${l.value}\u0001`;
@@ -115,6 +122,7 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
 
   for (const rm of data.resourceMetrics) {
     const resource = resourceLabels(rm.resource.attributes, options.promoteResourceAttributes);
+    deltas.source = sourceOf(rm.resource.attributes);
     let latestMs = 0;
     for (const sm of rm.scopeMetrics) {
       const scopeBase = new Map(resource.common);
@@ -180,10 +188,14 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
               continue;
             }
             let value = p.asDouble ?? Number(p.asInt ?? 0n);
-            const t = ms(p.timeUnixNano);
+            let t = ms(p.timeUnixNano);
             latestMs = Math.max(latestMs, t);
-            if (sum.aggregationTemporality === DELTA)
-              value = deltas.addSum(seriesIdentity(p.attributes), value, ms(p.startTimeUnixNano), t).total;
+            if (sum.aggregationTemporality === DELTA) {
+              // A total fed by several sources (browser sessions) is stamped with its newest point.
+              const state = deltas.addSum(seriesIdentity(p.attributes), value, ms(p.startTimeUnixNano), t);
+              value = state.total;
+              t = state.lastMs;
+            }
             add(
               pointLabels(p.attributes),
               name,
@@ -285,8 +297,9 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
           drop('empty_metric');
         }
 
-        function addHistogram(p: HistogramDataPoint, isDelta: boolean, base: string, t: number): void {
+        function addHistogram(p: HistogramDataPoint, isDelta: boolean, base: string, pointMs: number): void {
           const labels = pointLabels(p.attributes);
+          let t = pointMs;
           let count = Number(p.count);
           let sum = p.sum;
           let buckets = p.bucketCounts.map(Number);
@@ -303,6 +316,7 @@ export function translateMetrics(data: MetricsData, options: TranslateOptions, d
             count = state.count;
             sum = p.sum === undefined ? undefined : state.sum;
             buckets = state.buckets;
+            t = state.lastMs;
           }
           let cumulative = 0;
           const exemplars = exemplarsOf(p.exemplars);
@@ -445,7 +459,7 @@ function cumulativeNative(
     positiveSpans: posSpans.spans,
     positiveDeltas: posSpans.deltas,
     resetHint: 0,
-    timestampMs: t,
+    timestampMs: state.lastMs,
   };
 }
 

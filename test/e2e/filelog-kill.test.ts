@@ -83,6 +83,7 @@ it('delivers every line exactly once across repeated SIGKILLs while files rotate
   const counts = new Array<number>(FILES).fill(0);
   const generations = new Array<number>(FILES).fill(0);
   let rotations = 0;
+  const events: string[] = [];
   let stop = false;
   const padding = 'x'.repeat(150);
   const writer = (async () => {
@@ -102,6 +103,9 @@ it('delivers every line exactly once across repeated SIGKILLs while files rotate
             truncateSync(paths[file], 0);
           }
           rotations++;
+          events.push(
+            `rotate ${file} ${generations[file] % 2 === 0 ? 'rename' : 'copytruncate'} at line ${written.length}`,
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -110,8 +114,10 @@ it('delivers every line exactly once across repeated SIGKILLs while files rotate
 
   for (let round = 0; round < ROUNDS; round++) {
     await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 1000));
+    events.push(`kill at line ${written.length}`);
     await gateway.kill('SIGKILL');
     gateway = await startGatewayProcess({ dir, ports, config });
+    events.push(`up at line ${written.length}`);
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   stop = true;
@@ -130,6 +136,11 @@ it('delivers every line exactly once across repeated SIGKILLs while files rotate
   console.log(
     `filelog kill test: ${ROUNDS} kills, ${written.length} lines, ${rotations} rotations, ${lost.length} lost, ${repeated.length} read twice`,
   );
+  if (process.env.OTELGATE_FILELOG_KILL_DEBUG) {
+    console.log(events.join('\n'));
+    console.log('lost', lost.map((l) => l.slice(0, 20)).join(', '));
+    console.log('repeated', repeated.map((l) => l.slice(0, 20)).join(', '));
+  }
   expect(rotations).toBeGreaterThan(0);
   expect(written.length).toBeGreaterThan(1000);
   expect(unknown).toEqual([]);

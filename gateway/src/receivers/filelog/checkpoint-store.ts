@@ -47,7 +47,7 @@ export class CheckpointStore {
     if (this.#unclaimed.length === 0 || firstBytes.length === 0) return undefined;
     const hashes = new Map<number, string>();
     const matches = (checkpoint: Checkpoint) => {
-      if (checkpoint.length > firstBytes.length) return false;
+      if (checkpoint.length === 0 || checkpoint.length > firstBytes.length) return false;
       let hash = hashes.get(checkpoint.length);
       if (hash === undefined) {
         hash = hashOf(firstBytes.subarray(0, checkpoint.length));

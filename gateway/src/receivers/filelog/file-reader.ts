@@ -45,6 +45,8 @@ export class FileReader {
   durableOffset: number;
   /** The path no longer names this file (renamed away or deleted): finish it, then close. */
   gone = false;
+  /** Consecutive polls that did not find this file under any matched path. */
+  missedPolls = 0;
   lastDataAt = Date.now();
   readonly #fd: number;
   readonly #shared: FileReaderShared;
@@ -112,21 +114,18 @@ export class FileReader {
   read(batch: LogBatch, now: number): boolean {
     const buffer = this.#shared.readBuffer;
     let progressed = false;
-    let checked = false;
     this.#withBatch(batch, () => {
       while (!batch.full) {
         const length = readSync(this.#fd, buffer, 0, buffer.length, this.offset);
-        if (!checked) {
-          // Before trusting new bytes, or when there are none: was the file truncated (copytruncate)
-          // and perhaps written past our offset again? Then its first bytes changed.
-          checked = true;
-          const size = length === 0 ? fstatSync(this.#fd).size : this.offset + length;
-          const before = this.checkTruncation(batch, size);
-          if (before) {
-            this.#shared.onTruncated(before);
-            progressed = true;
-            continue;
-          }
+        // Before trusting bytes just read, or when there are none: was the file truncated
+        // (copytruncate) and perhaps written past our offset again? Then its first bytes changed,
+        // and the bytes read belong to the new content: they are read again from its start.
+        const size = length === 0 ? fstatSync(this.#fd).size : this.offset + length;
+        const before = this.checkTruncation(batch, size);
+        if (before) {
+          this.#shared.onTruncated(before);
+          progressed = true;
+          continue;
         }
         if (length === 0) break;
         const consumed = this.#lines(buffer, length, batch);

@@ -10,6 +10,7 @@ import type { CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared } from './file-reader.ts';
+import { hashOf } from './fingerprint.ts';
 import { LogBatch } from './log-batch.ts';
 
 const RETRY_MIN_MS = 100;
@@ -103,6 +104,7 @@ export class FilelogReceiver {
       if (reader) {
         if (reader.path !== file.path) reader.path = file.path; // renamed, still matched
         reader.gone = false;
+        reader.missedPolls = 0;
         if (this.#sizes.get(reader) !== file.stats.size) {
           this.#sizes.set(reader, file.stats.size);
           const before = reader.checkTruncation(batch, file.stats.size);
@@ -119,7 +121,9 @@ export class FilelogReceiver {
     const forgetBefore = Date.now() - 10 * config.pollIntervalMs - GONE_GRACE_MS;
     this.#truncated = this.#truncated.filter((entry) => entry.at > forgetBefore);
     for (const reader of this.#readers.values()) {
-      if (!seen.has(reader.key) && !reader.gone) {
+      if (seen.has(reader.key)) continue;
+      reader.missedPolls++;
+      if (!reader.gone) {
         reader.gone = true;
         shared.metrics.rotations.add(1, { kind: 'rename' });
       }
@@ -198,7 +202,8 @@ export class FilelogReceiver {
   #closeFinished(now: number): boolean {
     let closed = false;
     for (const reader of this.#readers.values()) {
-      if (!reader.gone || reader.busy || now - reader.lastDataAt < GONE_GRACE_MS) continue;
+      // Missed by several polls: a file renamed between a listing and its stat is missed by one.
+      if (!reader.gone || reader.missedPolls < 3 || reader.busy || now - reader.lastDataAt < GONE_GRACE_MS) continue;
       if (reader.size() > reader.offset) continue; // still written to under its new name
       reader.close();
       this.#readers.delete(reader.key);
@@ -219,6 +224,11 @@ export class FilelogReceiver {
         offset: reader.durableOffset,
         path: reader.path,
       });
+    }
+    // A truncated file's old content, for its copy should the gateway stop before finding it.
+    for (const entry of this.#truncated) {
+      if (entry.bytes.length === 0) continue;
+      files.push({ hash: hashOf(entry.bytes), length: entry.bytes.length, offset: entry.offset, path: '' });
     }
     this.#options.checkpoints.write(files);
   }

@@ -1,6 +1,7 @@
 // GET /status and / against real gateway processes: a healthy one with traffic, and one whose
 // exporter cannot reach its destination (degraded while retrying, failing past the threshold).
 import { afterAll, describe, expect, it } from 'vitest';
+import { testKafkaConfig } from '../kafka/kafka-test-config.ts';
 import { freePort } from '../support/free-port.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 
@@ -123,6 +124,29 @@ describe('GET /status on the admin port', () => {
     const ready = await fetch(`${withLog.adminUrl}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { buffer_writable: true, process_loop: true } });
   }, 60_000);
+
+  it('reports each role on Kafka: ingest its receivers and the Kafka buffer, the worker its components and lag per partition', async () => {
+    const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+    expect(brokers.length, 'KAFKA_BROKERS is set by test/global-setup.ts').toBeGreaterThan(0);
+    const kafka = testKafkaConfig(brokers);
+    const worker = await start({ buffer: { kafka }, service: { role: 'process' } });
+    const ingest = await start({ buffer: { kafka }, service: { role: 'ingest' } });
+    await post(ingest, '/v1/logs', logs(5));
+    const processed = await until('the worker exporting', async () => {
+      const d = await status(worker);
+      return d.exporters.find((e: { id: string }) => e.id === 'file')?.sentItems >= 5 ? d : undefined;
+    });
+    expect(processed).toMatchObject({ role: 'process', status: 'ok', receivers: [] });
+    expect(processed.buffer).toMatchObject({ kind: 'kafka', state: 'ok' });
+    expect(processed.buffer.writable).toBeUndefined();
+    expect(processed.buffer.lag.filter((p: { signal: string }) => p.signal === 'logs').length).toBe(3);
+    expect(processed.processors.map((p: { id: string }) => p.id)).toEqual(['geoip', 'redact', 'errors']);
+    const front = await status(ingest);
+    expect(front).toMatchObject({ role: 'ingest', status: 'ok', processors: [], exporters: [] });
+    expect(front.buffer).toMatchObject({ kind: 'kafka', writable: true, state: 'ok' });
+    expect(front.receivers.find((r: { id: string }) => r.id === 'http').accepted.logs).toBe(5);
+    expect(front.process.loopRunning).toBeUndefined();
+  }, 90_000);
 
   it('calls an exporter that cannot deliver degraded, then failing past the threshold, with the reason; thresholds come from the config', async () => {
     const closedPort = await freePort();

@@ -149,7 +149,7 @@ function declareProcessMetrics(meter: Meter): () => void {
   });
   meter
     .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
-      description: 'Event-loop delay, 99th percentile since the last scrape.',
+      description: 'Event-loop delay, 99th percentile since the previous read of /metrics or /status.',
     })
     .addCallback((result) => {
       result.observe(loopDelay.percentile(99) / 1e9);

@@ -164,6 +164,13 @@ describe('config loading', () => {
         ),
       ),
     ).toContain('receivers.otlp.http.endpoint: port 5000 is already used by receivers.otlp.grpc.endpoint');
+    expect(errorOf(() => parseConfigText('receivers:\n  syslog:\n    tcp: { endpoint: 0.0.0.0:4318 }\n'))).toContain(
+      'receivers.syslog.tcp.endpoint: port 4318 is already used by receivers.otlp.http.endpoint',
+    );
+    const syslog = parseConfigText(
+      'receivers:\n  syslog:\n    udp: { endpoint: 127.0.0.1:5514 }\n    tcp: { endpoint: 127.0.0.1:5514 }\n',
+    );
+    expect(syslog.receivers.syslog?.udp?.endpoint).toBe('127.0.0.1:5514');
     const apart = parseConfigText(
       'receivers:\n  otlp:\n    grpc: { endpoint: 127.0.0.1:0 }\n    http: { endpoint: 127.0.0.1:0 }\nadmin: { endpoint: 127.0.0.2:4317 }\n',
     );

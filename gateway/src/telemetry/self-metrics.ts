@@ -9,6 +9,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { GatewayConfig } from '../config/schema.ts';
 
 const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const EVENT_LOOP_WINDOW_MS = 10_000;
 const SIZE_BUCKETS_BYTES = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
 
 export interface ReceiverMetrics {
@@ -147,15 +148,23 @@ function declareProcessMetrics(meter: Meter): () => void {
   meter.createObservableGauge('nodejs_heap_used_bytes', { description: 'V8 heap in use.' }).addCallback((result) => {
     result.observe(process.memoryUsage().heapUsed);
   });
+  // A fixed window rather than "since the last read": /metrics and /status both collect, and one
+  // reader must not shorten the other's window.
+  let windowP99Seconds = 0;
+  const rotate = setInterval(() => {
+    if (loopDelay.count > 0) windowP99Seconds = loopDelay.percentile(99) / 1e9;
+    loopDelay.reset();
+  }, EVENT_LOOP_WINDOW_MS);
+  rotate.unref();
   meter
     .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
-      description: 'Event-loop delay, 99th percentile since the previous read of /metrics or /status.',
+      description: 'Event-loop delay, 99th percentile over the last complete 10 s window.',
     })
     .addCallback((result) => {
-      result.observe(loopDelay.percentile(99) / 1e9);
-      loopDelay.reset();
+      result.observe(windowP99Seconds || (loopDelay.count > 0 ? loopDelay.percentile(99) / 1e9 : 0));
     });
   return () => {
+    clearInterval(rotate);
     gcObserver.disconnect();
     loopDelay.disable();
   };

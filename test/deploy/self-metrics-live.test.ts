@@ -120,6 +120,13 @@ describe('the names dashboards and rules read are on a live gateway /metrics', (
 
   it('--role both on the embedded log: every name, after data reached Elasticsearch and Prometheus', async () => {
     const both = await start(pipelinesConfig());
+    // Before any data: every counter the dashboards and rules read is already there at 0, except
+    // the per-tenant series cap (a tenant's series starts when the tenant is first seen).
+    const early = await scrape(both.adminUrl);
+    const counters = [...required.keys()].filter((name) => name.endsWith('_total') && !name.includes('series_capped'));
+    expect(counters.length).toBeGreaterThan(10);
+    expect(counters.filter((name) => !early.names.has(name))).toEqual([]);
+    expect(early.sum('otelgate_exporter_failed_items_total')).toBe(0);
     const result = await converge(both, both, false);
     expect(result.delivered.elasticsearch).toBeGreaterThan(0);
     expect(result.delivered.prometheus).toBeGreaterThan(0);

@@ -251,16 +251,21 @@ export class FileReader {
     if (record.truncated) metrics.truncatedRecords.add(1);
     if (record.text.includes('\uFFFD')) metrics.invalidUtf8Records.add(1);
     const attributes = this.#streamAttributes.get(record.stream) ?? this.#fileAttributes;
-    this.#batch?.add(this, build(record, attributes, this.#observedTime), record.text.length + 64);
+    const batch = this.#batch;
+    // Every emit happens inside #withBatch; a record with nowhere to go would be skipped by the checkpoint.
+    if (!batch) throw new Error(`filelog: a record of ${this.path} was emitted outside a batch`);
+    batch.add(this, build(record, attributes, this.#observedTime), record.text.length + 64);
   }
 
+  /** Re-entrant (a truncation found while reading flushes inside the read): restores the outer batch. */
   #withBatch(batch: LogBatch, work: () => void): void {
+    const outer = this.#batch;
     this.#batch = batch;
-    this.#observedTime = BigInt(Date.now()) * 1_000_000n;
+    if (!outer) this.#observedTime = BigInt(Date.now()) * 1_000_000n;
     try {
       work();
     } finally {
-      this.#batch = undefined;
+      this.#batch = outer;
     }
   }
 

@@ -1,12 +1,12 @@
 // Bundled to main.js by esbuild. Query parameters: endpoint (OTLP/HTTP base URL), api (the examples/api
-// base URL), key (optional API key).
+// base URL), key (optional API key), service (service.name, default examples-web), metricIntervalMs.
 import { startWebTelemetry } from '@otelgate/web';
 
 const params = new URLSearchParams(location.search);
 const api = params.get('api') ?? 'http://127.0.0.1:3000';
 const telemetry = startWebTelemetry({
   endpoint: params.get('endpoint') ?? 'http://127.0.0.1:4318',
-  serviceName: 'examples-web',
+  serviceName: params.get('service') ?? 'examples-web',
   apiKey: params.get('key') ?? undefined,
   propagateTo: [api],
   metricIntervalMs: Number(params.get('metricIntervalMs') ?? 30_000),

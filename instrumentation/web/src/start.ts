@@ -1,7 +1,7 @@
 import { context, logs, metrics, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
@@ -23,13 +23,21 @@ export type WebTelemetry = { flush(): Promise<void>; sessionId: string };
 /** Starts tracing, metrics and logs for the page; call once, as early as possible. */
 export function startWebTelemetry(options: WebTelemetryOptions): WebTelemetry {
   const session = sessionId();
-  const resource = resourceFromAttributes({
+  const service = {
     'service.name': options.serviceName,
     ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
-    'session.id': session,
     'telemetry.sdk.language': 'webjs',
+  };
+  // Spans and logs say which session and browser they come from.
+  const resource = resourceFromAttributes({
+    ...service,
+    'session.id': session,
     'user_agent.original': navigator.userAgent,
   });
+  // Metrics do not: every page view is a new sender, and per-session resource attributes would
+  // make a target_info series per session. Measurements go out as deltas on the service's
+  // resource; the gateway adds them up across sessions (docs/CONFIG.md, "Browser metrics").
+  const metricsResource = resourceFromAttributes(service);
   const base = options.endpoint.replace(/\/$/, '');
   const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
 
@@ -47,10 +55,14 @@ export function startWebTelemetry(options: WebTelemetryOptions): WebTelemetry {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
   const meterProvider = new MeterProvider({
-    resource,
+    resource: metricsResource,
     readers: [
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, headers }),
+        exporter: new OTLPMetricExporter({
+          url: `${base}/v1/metrics`,
+          headers,
+          temporalityPreference: AggregationTemporalityPreference.DELTA,
+        }),
         exportIntervalMillis: options.metricIntervalMs ?? 30_000,
       }),
     ],

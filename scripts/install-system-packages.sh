@@ -9,6 +9,7 @@ PACKAGES=(
   prometheus-node-exporter      # host metrics for the infrastructure dashboard test (issue 7)
   prometheus-postgres-exporter  # PostgreSQL metrics for the PostgreSQL dashboard test (issue 7)
   prometheus-redis-exporter     # Redis metrics for the Redis dashboard test (issue 7)
+  prometheus-elasticsearch-exporter  # ElasticsearchDown through the real exporter in the alert latency test (issue 21)
   postgresql               # PostgreSQL for the instrumentation tests and examples/api (issue 6)
   redis-server             # Redis for the instrumentation tests, examples/api and BullMQ (issue 6)
   chromium                 # headless browser for the web instrumentation tests (issue 6)

@@ -9,7 +9,8 @@ export interface ErrorsMetrics extends ProcessorMetrics {
 
 export function declareErrorsMetrics(meter: Meter): ErrorsMetrics {
   const errorsTagged = meter.createCounter('otelgate_processor_errors_tagged', {
-    description: 'Spans and log records the errors processor tagged, by category',
+    description:
+      'Errors the errors processor found, by category: one per error (a span error at its origin, see trace-errors.ts), one per error log record',
   });
   for (const signal of ['traces', 'logs']) {
     for (const category of ERROR_CATEGORIES) errorsTagged.add(0, { category, signal });

@@ -9,7 +9,7 @@ import { freePort } from './free-port.ts';
 const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
 /** The V8 flags the image and `./run start` give the gateway, by role (see docs/OPERATIONS.md, "Memory"). */
-function shippedNodeFlags(role: unknown): string[] {
+export function shippedNodeFlags(role: unknown): string[] {
   return [`--max-semi-space-size=${role === 'process' ? 32 : 4}`];
 }
 

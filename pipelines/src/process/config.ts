@@ -79,13 +79,13 @@ export const processLoopConfigSchema = z
      * are decoded in slices and delivered in chunks of an eighth of this, at most four chunks at once,
      * whatever one record holds. The default suits a 256 MiB heap.
      */
-    maxItemsInFlight: z.number().int().min(8).default(65_536),
+    maxItemsInFlight: z.number().int().min(8).default(32_768),
     /** Encoded bytes decoded and not yet delivered, across all partitions (sliced as maxItemsInFlight). */
     maxBytesInFlight: z
       .number()
       .int()
       .min(64 * 1024)
-      .default(16 * 1024 * 1024),
+      .default(8 * 1024 * 1024),
     quarantine: z
       .strictObject({
         /** A record in hand when the worker died (or hung) this many times is dead-lettered (`worker-crash`); 0 turns this off. */

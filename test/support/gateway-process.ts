@@ -10,7 +10,7 @@ const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
 /** The V8 flags the image and `./run start` give the gateway, by role (see docs/OPERATIONS.md, "Memory"). */
 export function shippedNodeFlags(role: unknown): string[] {
-  return [`--max-semi-space-size=${role === 'process' ? 32 : 4}`];
+  return role === 'process' ? ['--max-semi-space-size=16', '--max-old-space-size=192'] : ['--max-semi-space-size=4'];
 }
 
 export interface GatewayProcess {

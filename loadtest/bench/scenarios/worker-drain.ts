@@ -42,7 +42,7 @@ interface Case {
   /** buffer.kafka.consumer overrides. */
   consumer?: Record<string, unknown>;
 }
-// For the BENCH_WORKER_FLAGS case: BENCH_DRAIN_CONSUMER='{"maxBufferedBytes":16777216}', BENCH_DRAIN_PROCESSORS=redact,errors.
+// For the BENCH_WORKER_FLAGS case: BENCH_DRAIN_EXPORTER=elasticsearch, BENCH_DRAIN_CONSUMER='{"maxBufferedBytes":16777216}', BENCH_DRAIN_PROCESSORS=redact,errors.
 const extraConsumer = process.env.BENCH_DRAIN_CONSUMER ? JSON.parse(process.env.BENCH_DRAIN_CONSUMER) : undefined;
 const extraProcessors = process.env.BENCH_DRAIN_PROCESSORS?.split(',').filter(Boolean);
 const cases: Case[] = [
@@ -51,8 +51,10 @@ const cases: Case[] = [
   ...(extraFlags
     ? [
         {
-          name: `Kafka → debug, ${extraFlags.join(' ')}${extraConsumer ? ` ${JSON.stringify(extraConsumer)}` : ''}${extraProcessors ? ` processors ${extraProcessors}` : ''}`,
-          exporter: 'debug' as const,
+          name: `Kafka → ${process.env.BENCH_DRAIN_EXPORTER ?? 'debug'}, ${extraFlags.join(' ')}${extraConsumer ? ` ${JSON.stringify(extraConsumer)}` : ''}${extraProcessors ? ` processors ${extraProcessors}` : ''}`,
+          exporter: (process.env.BENCH_DRAIN_EXPORTER === 'elasticsearch'
+            ? 'elasticsearch'
+            : 'debug') as Case['exporter'],
           nodeFlags: extraFlags,
           consumer: extraConsumer,
           processors: extraProcessors,

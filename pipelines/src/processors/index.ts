@@ -2,6 +2,7 @@
 import type { ProcessorFactory } from '../components/factory.ts';
 import { errorsProcessorFactory } from './errors/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
+import { logmetricsProcessorFactory } from './logmetrics/factory.ts';
 import { redactProcessorFactory } from './redact/factory.ts';
 import { spanmetricsProcessorFactory } from './spanmetrics/factory.ts';
 
@@ -10,4 +11,5 @@ export const PROCESSOR_FACTORIES: ProcessorFactory[] = [
   redactProcessorFactory,
   errorsProcessorFactory,
   spanmetricsProcessorFactory,
+  logmetricsProcessorFactory,
 ];

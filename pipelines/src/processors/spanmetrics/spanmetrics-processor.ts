@@ -9,10 +9,15 @@ import type {
   RecordContext,
   SignalData,
 } from '@otelgate/pipelines/components/component.ts';
-import type { AnyValue, KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
+import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { Exemplar, Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
 import { type Span, StatusCode, type TracesData } from '@otelgate/pipelines/model/traces.ts';
 import { REPEATED_KEY } from '../errors/trace-errors.ts';
+import {
+  findAttribute as find,
+  resourceIdentity as identityOf,
+  scalarString as valueString,
+} from '../resource-identity.ts';
 import type { SpanmetricsConfig } from './config.ts';
 import type { SpanmetricsMetrics } from './metrics.ts';
 
@@ -38,34 +43,6 @@ interface Series {
   sum: number;
   buckets: bigint[];
   exemplars: Exemplar[];
-}
-
-function valueString(value: AnyValue | undefined): string | undefined {
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('intValue' in value) return value.intValue.toString();
-  if ('doubleValue' in value) return String(value.doubleValue);
-  if ('boolValue' in value) return String(value.boolValue);
-  return undefined;
-}
-
-function find(attributes: KeyValue[], key: string): AnyValue | undefined {
-  for (const kv of attributes) if (kv.key === key) return kv.value;
-  return undefined;
-}
-
-const IDENTITY = ['service.namespace', 'service.name', 'service.instance.id'] as const;
-
-/** The resource attributes that make job and instance, and a key for them. */
-function identityOf(resource: KeyValue[], service: string): { key: string; attributes: KeyValue[] } {
-  const attributes: KeyValue[] = [];
-  let key = '';
-  for (const name of IDENTITY) {
-    const value = name === 'service.name' ? service : valueString(find(resource, name));
-    key += `\u0002${value ?? ''}`;
-    if (value !== undefined && value !== '') attributes.push(str(name, value));
-  }
-  return { key, attributes };
 }
 
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });

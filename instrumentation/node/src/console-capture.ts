@@ -1,5 +1,6 @@
 import { context, logs, SeverityNumber } from '@opentelemetry/api';
 import { format } from 'node:util';
+import { exceptionAttributes } from './exception-record.ts';
 
 const LEVELS = {
   debug: SeverityNumber.DEBUG,
@@ -21,7 +22,9 @@ export function captureConsole(): void {
           severityNumber,
           severityText: method === 'log' ? 'INFO' : method.toUpperCase(),
           body: format(...args),
-          attributes: { 'log.source': 'console' },
+          // console.error(error): the Error's type, message and stack as exception.* attributes,
+          // so it is an exception at the gateway and not only text in the body.
+          attributes: { 'log.source': 'console', ...errorAttributes(args) },
           context: context.active(),
         });
       } catch {
@@ -29,4 +32,9 @@ export function captureConsole(): void {
       }
     };
   }
+}
+
+function errorAttributes(args: unknown[]) {
+  const error = args.find((arg) => arg instanceof Error);
+  return error ? exceptionAttributes(error) : {};
 }

@@ -1,6 +1,7 @@
 // google.rpc.Status, with a google.rpc.RetryInfo detail for retryable refusals: the body of an
 // OTLP/HTTP error and the `grpc-status-details-bin` trailer of a gRPC one, as the OTLP spec asks.
-// Four tiny messages, written by hand rather than pulling in a protobuf runtime.
+// Four tiny messages, written by hand (with the codec's varint writer) rather than pulling in a protobuf runtime.
+import { writeVarint } from '@otelgate/pipelines/otlp/wire-writer.ts';
 
 /**
  * Status { int32 code = 1; string message = 2; repeated Any details = 3; }
@@ -30,12 +31,6 @@ function lengthDelimited(field: number, body: Buffer): Buffer {
 }
 
 function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
+  const out = Buffer.allocUnsafe(10);
+  return out.subarray(0, writeVarint(out, 0, value >>> 0));
 }

@@ -3,6 +3,7 @@
 // requests by copying whole ranges: envelopes (every field but the nested list) are repeated as is.
 // Input must already have been validated by scanExportRequest.
 import { WireReader } from './wire-reader.ts';
+import { varintSize, writeFieldHeader } from './wire-writer.ts';
 
 /** A field's bytes, tag and length prefix included: [start, end). */
 export interface Range {
@@ -75,15 +76,6 @@ export function rangeBytes(ranges: Range[]): number {
   return n;
 }
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
 /** Bytes of a length-delimited field with a 1-byte tag and a payload of `len`. */
 export function framed(len: number): number {
   return 1 + varintSize(len) + len;
@@ -117,12 +109,7 @@ export function buildRequest(bytes: Uint8Array, selections: Selection[]): Uint8A
   const out = Buffer.allocUnsafe(total);
   let pos = 0;
   const header = (field: number, len: number) => {
-    out[pos++] = (field << 3) | 2;
-    while (len >= 0x80) {
-      out[pos++] = (len & 0x7f) | 0x80;
-      len = Math.floor(len / 128);
-    }
-    out[pos++] = len;
+    pos = writeFieldHeader(out, pos, field, len);
   };
   const copy = (ranges: Range[]) => {
     for (const range of ranges) {

@@ -4,8 +4,9 @@
 // in one record (RELIABILITY #27: a 16 MB record of 8 M empty spans). Resource and scope envelopes
 // are repeated in every slice; a metric with more points than fit is cut between its points.
 // Input must be valid framing (the caller scans large records first).
-import { buildRequest, type Range, type ResourceFrame, type Selection } from './framing.ts';
+import { buildRequest, framed, type Range, type ResourceFrame, type Selection } from './framing.ts';
 import { WireReader } from './wire-reader.ts';
+import { writeFieldHeader } from './wire-writer.ts';
 import type { Signal } from '../model/common.ts';
 
 export interface ItemSlice {
@@ -212,16 +213,11 @@ function* metricPieces(
 function buildMetric(bytes: Uint8Array, envelope: Range[], dataField: number, dataEnvelope: Range[], points: Range) {
   const size = (ranges: Range[]) => ranges.reduce((n, x) => n + x.end - x.start, 0);
   const dataLength = size(dataEnvelope) + points.end - points.start;
-  const metricLength = size(envelope) + framedSize(dataLength);
-  const out = Buffer.allocUnsafe(framedSize(metricLength));
+  const metricLength = size(envelope) + framed(dataLength);
+  const out = Buffer.allocUnsafe(framed(metricLength));
   let pos = 0;
   const header = (field: number, len: number) => {
-    out[pos++] = (field << 3) | LEN;
-    while (len >= 0x80) {
-      out[pos++] = (len & 0x7f) | 0x80;
-      len = Math.floor(len / 128);
-    }
-    out[pos++] = len;
+    pos = writeFieldHeader(out, pos, field, len);
   };
   const copy = (ranges: Range[]) => {
     for (const range of ranges) {
@@ -235,12 +231,6 @@ function buildMetric(bytes: Uint8Array, envelope: Range[], dataField: number, da
   copy(dataEnvelope);
   copy([points]);
   return out;
-}
-
-function framedSize(len: number): number {
-  let size = 2;
-  for (let n = len; n >= 0x80; n = Math.floor(n / 128)) size++;
-  return size + len;
 }
 
 interface OpenScope {

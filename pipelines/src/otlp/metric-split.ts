@@ -3,6 +3,7 @@
 // metadata, temporality and monotonicity, each holding some of the points, in order.
 import { framed, payloadStart, type Range, split } from './framing.ts';
 import { WireReader } from './wire-reader.ts';
+import { writeFieldHeader } from './wire-writer.ts';
 
 /** Metric fields holding the data (gauge, sum, histogram, exponential_histogram, summary). */
 const DATA_FIELDS = new Set([5, 7, 9, 10, 11]);
@@ -80,12 +81,7 @@ function buildPiece(
   const out = new Uint8Array(framed(metricLength));
   let pos = 0;
   const header = (field: number, len: number) => {
-    out[pos++] = (field << 3) | 2;
-    while (len >= 0x80) {
-      out[pos++] = (len & 0x7f) | 0x80;
-      len = Math.floor(len / 128);
-    }
-    out[pos++] = len;
+    pos = writeFieldHeader(out, pos, field, len);
   };
   const copy = (ranges: Range[]) => {
     for (const range of ranges) {

@@ -5,13 +5,42 @@ import { OtelgateError } from '../errors/error-kinds.ts';
 
 const encoder = new TextEncoder();
 
+/** Bytes of `n` as a varint: 0 <= n < 2^53 (negatives, as int64, take 10). */
 export function varintSize(n: number): number {
   if (n < 0) return 10;
   if (n < 0x80) return 1;
   if (n < 0x4000) return 2;
   if (n < 0x200000) return 3;
   if (n < 0x10000000) return 4;
-  return 5;
+  if (n < 2 ** 35) return 5;
+  if (n < 2 ** 42) return 6;
+  if (n < 2 ** 49) return 7;
+  return 8;
+}
+
+/**
+ * Writes `n` (0 <= n < 2^53) as a varint at `pos`; returns the position after it. The one varint
+ * writer of the codec, the re-slicing of requests, remote write and the gRPC status.
+ */
+export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
+  // Above 31 bits (millisecond timestamps, large lengths): 7 bits at a time in float arithmetic
+  // until the rest fits the integer fast path.
+  while (n > 0x7fffffff) {
+    buf[pos++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  while (n >= 0x80) {
+    buf[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  buf[pos++] = n;
+  return pos;
+}
+
+/** Writes the tag (field < 16, length-delimited) and length of a field at `pos`; returns the position after them. */
+export function writeFieldHeader(buf: Uint8Array, pos: number, field: number, len: number): number {
+  buf[pos++] = (field << 3) | 2;
+  return writeVarint(buf, pos, len);
 }
 
 export function varint64Size(n: bigint): number {
@@ -98,15 +127,7 @@ export class WireWriter {
   }
 
   uint32(n: number): void {
-    const buf = this.buf;
-    let pos = this.pos;
-    n >>>= 0;
-    while (n >= 0x80) {
-      buf[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[pos++] = n;
-    this.pos = pos;
+    this.pos = writeVarint(this.buf, this.pos, n >>> 0);
   }
 
   /** int32 / enum: negative values are sign-extended to 10 bytes, as protobuf requires. */

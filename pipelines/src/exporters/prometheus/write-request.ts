@@ -1,6 +1,7 @@
 // Remote-write 1.0 `WriteRequest` protobuf encoder (field numbers from prometheus/prompb
 // types.proto and remote.proto). Hot path: one growable buffer, nested lengths computed
 // up front from the (shallow) message shapes instead of a generic two-pass walk.
+import { varintSize, writeVarint } from '@otelgate/pipelines/otlp/wire-writer.ts';
 
 export interface Label {
   name: string;
@@ -57,17 +58,6 @@ export interface MetricMetadata {
 }
 
 const textEncoder = new TextEncoder();
-
-function varintSize(n: number): number {
-  if (n < 0x80) return 1;
-  if (n < 0x4000) return 2;
-  if (n < 0x200000) return 3;
-  if (n < 0x10000000) return 4;
-  if (n < 2 ** 35) return 5;
-  if (n < 2 ** 42) return 6;
-  if (n < 2 ** 49) return 7;
-  return 8;
-}
 
 /** int64 as varint: negatives take 10 bytes. Timestamps and counts stay below 2^53. */
 function int64Size(n: number): number {
@@ -177,20 +167,7 @@ class Writer {
   next = 0;
 
   varint(n: number): void {
-    const buf = this.buf;
-    if (n > 0x7fffffff) {
-      // Above 31 bits (millisecond timestamps): peel 7 bits at a time in float arithmetic
-      // until the rest fits the fast path.
-      while (n > 0x7fffffff) {
-        buf[this.pos++] = (n % 0x80) | 0x80;
-        n = Math.floor(n / 0x80);
-      }
-    }
-    while (n >= 0x80) {
-      buf[this.pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[this.pos++] = n;
+    this.pos = writeVarint(this.buf, this.pos, n);
   }
 
   int64(n: number): void {

@@ -119,4 +119,37 @@ describe('@otelgate/node captures every exception exactly once', () => {
     }
     expect(expected).toHaveLength(8 * N);
   }, 120_000);
+  it('captures every failing BullMQ job and Kafka message handler once, with type, message and stack', async () => {
+    const { REDIS_URL, KAFKA_BROKERS } = process.env;
+    if (!REDIS_URL || !KAFKA_BROKERS) throw new Error('REDIS_URL and KAFKA_BROKERS must be set (test/services)');
+    const service = `failing-jobs-${randomUUID().slice(0, 8)}`;
+    const app = new AppProcess('test/instrumentation/fixtures/failing-jobs-app.ts', {
+      ...otelEnv(capture.url, service),
+      REDIS_URL,
+      KAFKA_BROKERS,
+      QUEUE: `failing-jobs-${randomUUID()}`,
+      JOBS: String(N),
+    });
+    try {
+      await app.waitForOutput(/DONE/, 90_000);
+    } finally {
+      await app.stop();
+    }
+    const raised = [...app.output.join('').matchAll(/^RAISED (.+)$/gm)].map((m) => m[1]);
+    expect(raised.filter((m) => m.startsWith('bullmq-job'))).toHaveLength(N);
+    expect(raised.filter((m) => m.startsWith('kafka-job'))).toHaveLength(N);
+    await eventually(
+      () => (raised.every((m) => capturesOf(service, m).length > 0) ? true : undefined),
+      'every failed job at the gateway',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const wrong = raised.filter((m) => capturesOf(service, m).length !== 1);
+    console.log(`failing jobs: ${raised.length} raised, ${raised.length - wrong.length} captured exactly once`);
+    expect(wrong.map((m) => `${m}: ${capturesOf(service, m).length}`)).toEqual([]);
+    for (const message of raised) {
+      const [found] = capturesOf(service, message);
+      expect(found.type, message).toBe('Error');
+      expect(String(found.stack), message).toContain('failing-jobs-app.ts');
+    }
+  }, 120_000);
 });

@@ -16,6 +16,12 @@ export interface Checkpoint {
   offset: number;
   /** Where the file was last seen: preferred when two files could claim a checkpoint. */
   path: string;
+  /**
+   * Written before an append and cleared after it: the lines from `offset` up to each `to` (in
+   * order) were being appended with that observed time (ns, as a string); whether they arrived
+   * is not known.
+   */
+  pending?: { to: number; observedTimeUnixNano: string }[];
 }
 
 interface CheckpointFile {

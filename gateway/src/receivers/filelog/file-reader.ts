@@ -58,7 +58,12 @@ export class FileReader {
   #skipping = false;
   #tail = { offset: -1, size: 0, since: 0 };
   #batch: LogBatch | undefined;
-  #observedTime = 0n;
+  /**
+   * After a restart, the lines of the append that was in flight when the gateway stopped (it may
+   * have reached the buffer): re-sent with the observed time they had, so they are the same
+   * records and an idempotent sink (Elasticsearch's content-hash _id) keeps one copy.
+   */
+  replay: { until: number; observedTimeUnixNano: bigint }[] = [];
   #lineTruncated = false;
 
   constructor(path: string, fd: number, stats: Stats, offset: number, shared: FileReaderShared) {
@@ -254,14 +259,20 @@ export class FileReader {
     const batch = this.#batch;
     // Every emit happens inside #withBatch; a record with nowhere to go would be skipped by the checkpoint.
     if (!batch) throw new Error(`filelog: a record of ${this.path} was emitted outside a batch`);
-    batch.add(this, build(record, attributes, this.#observedTime), record.text.length + 64);
+    let observed = batch.observedTimeUnixNano;
+    for (const range of this.replay) {
+      if (record.start < range.until) {
+        observed = range.observedTimeUnixNano;
+        break;
+      }
+    }
+    batch.add(this, build(record, attributes, observed), record.text.length + 64);
   }
 
   /** Re-entrant (a truncation found while reading flushes inside the read): restores the outer batch. */
   #withBatch(batch: LogBatch, work: () => void): void {
     const outer = this.#batch;
     this.#batch = batch;
-    if (!outer) this.#observedTime = BigInt(Date.now()) * 1_000_000n;
     try {
       work();
     } finally {

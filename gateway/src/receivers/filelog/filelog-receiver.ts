@@ -6,7 +6,7 @@ import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-ki
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared } from './file-reader.ts';
@@ -150,6 +150,12 @@ export class FilelogReceiver {
     if (checkpoint) offset = checkpoint.offset <= stats.size ? checkpoint.offset : 0;
     else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = stats.size;
     else if (!this.#firstPoll) offset = this.#copiedFrom(reader.fingerprint.bytes, stats.size);
+    if (checkpoint?.pending && offset === checkpoint.offset) {
+      reader.replay = checkpoint.pending.map((range) => ({
+        until: range.to,
+        observedTimeUnixNano: BigInt(range.observedTimeUnixNano),
+      }));
+    }
     reader.offset = offset;
     reader.durableOffset = offset;
     return reader;
@@ -175,6 +181,8 @@ export class FilelogReceiver {
     const { config, submit, shared, logger } = this.#options;
     if (batch.count > 0) {
       const body = encodeLogs(batch.toLogsData());
+      // Say what is in flight first: after a kill now, these lines are sent again identically.
+      this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;
       for (;;) {
         try {
@@ -194,7 +202,10 @@ export class FilelogReceiver {
         }
       }
     }
-    for (const [reader, group] of batch.groups) reader.durableOffset = group.committable;
+    for (const [reader, group] of batch.groups) {
+      reader.durableOffset = group.committable;
+      if (reader.replay.length > 0) reader.replay = reader.replay.filter((range) => range.until > reader.durableOffset);
+    }
     this.#writeCheckpoints();
   }
 
@@ -213,17 +224,28 @@ export class FilelogReceiver {
     return closed;
   }
 
-  #writeCheckpoints(): void {
-    const files = [];
+  /** With `inFlight`, each file's lines in that batch are marked pending (see Checkpoint.pending). */
+  #writeCheckpoints(inFlight?: LogBatch): void {
+    const files: Checkpoint[] = [];
     for (const reader of this.#readers.values()) {
       const { fingerprint } = reader;
       if (fingerprint.length === 0) continue;
-      files.push({
+      const checkpoint: Checkpoint = {
         hash: fingerprint.hash,
         length: fingerprint.length,
         offset: reader.durableOffset,
         path: reader.path,
-      });
+      };
+      const ranges = reader.replay.map((range) => ({
+        to: range.until,
+        observedTimeUnixNano: String(range.observedTimeUnixNano),
+      }));
+      const group = inFlight?.groups.get(reader);
+      if (inFlight && group && group.records.length > 0) {
+        ranges.push({ to: group.committable, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) });
+      }
+      if (ranges.length > 0) checkpoint.pending = ranges;
+      files.push(checkpoint);
     }
     // A truncated file's old content, for its copy should the gateway stop before finding it.
     for (const entry of this.#truncated) {

@@ -15,6 +15,8 @@ export class LogBatch {
   readonly groups = new Map<FileReader, FileGroup>();
   count = 0;
   bytes = 0;
+  /** One observed time for every record read into the batch, so a replay of it can reproduce it exactly. */
+  readonly observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
   readonly #maxRecords: number;
   readonly #maxBytes: number;
 

@@ -55,7 +55,9 @@ describe('RecordAssembler', () => {
     assembler.push('second ', 6n, true, 150, false);
     expect(assembler.pendingStart).toBe(100);
     assembler.push('end', 7n, false, 200, false);
-    expect(records).toEqual([{ text: 'first second end', timeUnixNano: 5n, stream: 'stdout', truncated: false }]);
+    expect(records).toEqual([
+      { text: 'first second end', start: 100, timeUnixNano: 5n, stream: 'stdout', truncated: false },
+    ]);
   });
 
   it('cuts a record at maxBytes and says so', () => {

@@ -8,6 +8,8 @@ const PATTERN_WINDOW = 1024;
 
 export interface AssembledRecord {
   text: string;
+  /** File offset of its first line. */
+  start: number;
   timeUnixNano: bigint;
   stream: string;
   truncated: boolean;
@@ -74,7 +76,7 @@ export class RecordAssembler {
 
   #line(text: string, timeUnixNano: bigint, start: number, truncated: boolean): void {
     if (!this.#lineStart) {
-      this.#emit({ text, timeUnixNano, stream: this.#stream, truncated });
+      this.#emit({ text, start, timeUnixNano, stream: this.#stream, truncated });
       return;
     }
     const startsRecord = this.#lineStart.test(text.length > PATTERN_WINDOW ? text.slice(0, PATTERN_WINDOW) : text);
@@ -108,6 +110,7 @@ export class RecordAssembler {
   #emitPending(pending: Pending): void {
     this.#emit({
       text: joined(pending),
+      start: pending.start,
       timeUnixNano: pending.timeUnixNano,
       stream: this.#stream,
       truncated: pending.truncated,

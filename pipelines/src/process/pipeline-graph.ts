@@ -86,12 +86,8 @@ export async function buildPipelineGraph(
 
   const usedProcessors = new Set(signals.flatMap((signal) => sections.pipelines[signal]?.processors ?? []));
   const usedExporters = new Set(signals.flatMap((signal) => sections.pipelines[signal]?.exporters ?? []));
-  for (const id of Object.keys(sections.processors)) {
-    if (!usedProcessors.has(id)) logger.warn({ processor: id }, 'processor is configured but no pipeline uses it');
-  }
-  for (const id of Object.keys(sections.exporters)) {
-    if (!usedExporters.has(id)) logger.warn({ exporter: id }, 'exporter is configured but no pipeline uses it');
-  }
+  warnUnused(logger, 'processor', sections.processors, usedProcessors);
+  warnUnused(logger, 'exporter', sections.exporters, usedExporters);
 
   const processors = new Map<string, Processor>();
   const exporters = new Map<string, Exporter>();
@@ -113,35 +109,10 @@ export async function buildPipelineGraph(
     throw error;
   }
 
-  const pipelines = new Map<Signal, SignalPipeline>();
-  const signalIssues: { path: (string | number)[]; message: string }[] = [];
-  for (const signal of signals) {
-    const config = sections.pipelines[signal]!;
-    config.processors.forEach((id, index) => {
-      if (!processors.get(id)!.signals.includes(signal)) {
-        signalIssues.push({
-          path: ['pipelines', signal, 'processors', index],
-          message: `processor "${id}" does not handle ${signal}`,
-        });
-      }
-    });
-    config.exporters.forEach((id, index) => {
-      if (!exporters.get(id)!.signals.includes(signal)) {
-        signalIssues.push({
-          path: ['pipelines', signal, 'exporters', index],
-          message: `exporter "${id}" does not accept ${signal}`,
-        });
-      }
-    });
-    pipelines.set(signal, {
-      signal,
-      processors: config.processors.map((id) => ({ id, processor: processors.get(id)! })),
-      exporters: config.exporters.map((id) => ({ id, exporter: exporters.get(id)! })),
-    });
-  }
-  if (signalIssues.length > 0) {
+  const { pipelines, issues } = assemblePipelines(signals, sections, processors, exporters);
+  if (issues.length > 0) {
     await shutdownAll();
-    throw configError(signalIssues);
+    throw configError(issues);
   }
 
   let shutdown: Promise<void> | undefined;
@@ -161,6 +132,48 @@ export async function buildPipelineGraph(
       return shutdown;
     },
   };
+}
+
+function warnUnused(logger: Logger, kind: string, configured: Record<string, unknown>, used: Set<string>): void {
+  for (const id of Object.keys(configured)) {
+    if (!used.has(id)) logger.warn({ [kind]: id }, `${kind} is configured but no pipeline uses it`);
+  }
+}
+
+/** Each signal's pipeline from the created components; a component that does not handle the signal is an issue. */
+function assemblePipelines(
+  signals: readonly Signal[],
+  sections: PipelineSections,
+  processors: Map<string, Processor>,
+  exporters: Map<string, Exporter>,
+): { pipelines: Map<Signal, SignalPipeline>; issues: { path: (string | number)[]; message: string }[] } {
+  const pipelines = new Map<Signal, SignalPipeline>();
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const signal of signals) {
+    const config = sections.pipelines[signal]!;
+    config.processors.forEach((id, index) => {
+      if (!processors.get(id)!.signals.includes(signal)) {
+        issues.push({
+          path: ['pipelines', signal, 'processors', index],
+          message: `processor "${id}" does not handle ${signal}`,
+        });
+      }
+    });
+    config.exporters.forEach((id, index) => {
+      if (!exporters.get(id)!.signals.includes(signal)) {
+        issues.push({
+          path: ['pipelines', signal, 'exporters', index],
+          message: `exporter "${id}" does not accept ${signal}`,
+        });
+      }
+    });
+    pipelines.set(signal, {
+      signal,
+      processors: config.processors.map((id) => ({ id, processor: processors.get(id)! })),
+      exporters: config.exporters.map((id) => ({ id, exporter: exporters.get(id)! })),
+    });
+  }
+  return { pipelines, issues };
 }
 
 function configError(issues: { path: (string | number)[]; message: string }[]): OtelgateError {

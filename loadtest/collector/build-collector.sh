@@ -37,7 +37,16 @@ if [[ ! -x "$GOBIN/builder" ]]; then
   run go install "go.opentelemetry.io/collector/cmd/builder@v$version"
 fi
 
-if [[ ! -x "$collector" ]]; then
+# A binary built from another manifest (components added since) is rebuilt; the old one stays in
+# place until the new one replaces it.
+manifest_sum="$(sha256sum "$here/builder-config.yaml" | cut -d' ' -f1)"
+stale=0
+if [[ -x "$collector" && "$(cat "$collector.manifest" 2>/dev/null)" != "$manifest_sum" ]]; then
+  echo "build-collector: builder-config.yaml changed since the last build; rebuilding"
+  stale=1
+fi
+
+if [[ ! -x "$collector" || "$stale" == 1 ]]; then
   echo "build-collector: building the Collector into $out"
   work="$out/build"
   mkdir -p "$work"
@@ -47,6 +56,7 @@ if [[ ! -x "$collector" ]]; then
   run "$GOBIN/builder" --config "$work/builder-config.yaml"
   cp "$work/otelcol-otelgate-bench" "$collector.tmp"
   mv "$collector.tmp" "$collector"
+  echo "$manifest_sum" >"$collector.manifest"
 fi
 
 if [[ ! -x "$telemetrygen" ]]; then

@@ -152,10 +152,11 @@ async function phase(target: Target, transport: Transport, extra: Record<string,
 }
 
 for (let round = 0; round < rounds; round++) {
-  // Both up for the whole round; only one is under load at a time; who goes first alternates.
-  const started = [await startOtelgate(), await startOtelcol('durable')];
-  const targets = round % 2 === 0 ? started : [...started].reverse();
   for (const transport of ['http', 'grpc'] as const) {
+    // Fresh processes per transport, so one transport's peak RSS is not the other's left-over heap.
+    // Both up together; only one is under load at a time; who goes first alternates by round.
+    const started = [await startOtelgate(), await startOtelcol('durable')];
+    const targets = round % 2 === 0 ? started : [...started].reverse();
     for (const target of targets) {
       await load(target, transport, { durationSeconds: 1 }); // warm-up: JIT, connections
       // The fixed rate first, so its peak RSS is not the maximum run's left-over heap.
@@ -186,8 +187,8 @@ for (let round = 0; round < rounds; round++) {
           `${fixed.peakRssMiB.toFixed(0)} MiB; at max ${max.cpuPerMillion.toFixed(1)} CPU-s/M, ${max.peakRssMiB.toFixed(0)} MiB\n`,
       );
     }
+    for (const target of targets) await target.stop();
   }
-  for (const target of targets) await target.stop();
 }
 
 const rows: { case: string; figures: Record<string, number | string> }[] = [];

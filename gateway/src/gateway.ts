@@ -88,6 +88,7 @@ export async function startGateway(
       });
     logReceivers = await startLogReceivers(config.receivers, {
       admission,
+      metrics: telemetry.receiver,
       logger,
       meter: telemetry.meter,
       dataDir: config.buffer.embedded.dir,

@@ -24,7 +24,7 @@ export function checkAdminToken(request: IncomingMessage, configured: string | u
 }
 
 /** Constant-time: both sides are hashed first so neither the length nor the content leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }

@@ -11,6 +11,7 @@ function listeners(config: GatewayConfig): { path: string[]; endpoint: string | 
     { path: ['admin', 'endpoint'], endpoint: config.admin.endpoint },
     // TCP only: receivers.syslog.udp is a UDP socket and may share the TCP listener's port.
     { path: ['receivers', 'syslog', 'tcp', 'endpoint'], endpoint: config.receivers.syslog?.tcp?.endpoint },
+    { path: ['receivers', 'alertmanager', 'endpoint'], endpoint: config.receivers.alertmanager?.endpoint },
   ];
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@otelgate/pipelines/process/config.ts';
 import { z } from 'zod';
 import { statusThresholdsSchema } from '../admin/status/status-thresholds.ts';
+import { alertmanagerReceiverConfigSchema } from '../receivers/alertmanager/config.ts';
 import { receiverTlsSchema } from '../receivers/tls/config.ts';
 import { filelogConfigSchema } from '../receivers/filelog/config.ts';
 import { syslogConfigSchema } from '../receivers/syslog/config.ts';
@@ -79,6 +80,8 @@ const receiversSchema = z
     filelog: filelogConfigSchema.optional(),
     /** Syslog (RFC 5424 / 3164) over UDP, TCP, TLS into OTLP logs; off unless set. */
     syslog: syslogConfigSchema.optional(),
+    /** Alertmanager's webhook: notifications into the alert history (`otelgate-alerts-*`); off unless set. */
+    alertmanager: alertmanagerReceiverConfigSchema.optional(),
   })
   .prefault({});
 

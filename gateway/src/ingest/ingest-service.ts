@@ -18,7 +18,7 @@ import type { ReceiverMetrics } from '../telemetry/self-metrics.ts';
 import type { ByteAccount } from './admission.ts';
 
 /** OTLP receivers, and the log receivers that hand over encoded OTLP (receivers/logs). */
-export type Transport = 'grpc' | 'http' | 'filelog' | 'syslog';
+export type Transport = 'grpc' | 'http' | 'filelog' | 'syslog' | 'alertmanager';
 
 /** Traces past this many distinct ids in one request share one unkeyed entry. */
 const MAX_TRACE_GROUPS = 1024;

@@ -174,11 +174,12 @@ function declareProcessMetrics(meter: Meter): () => void {
 export function receiverTransports(config: GatewayConfig): string[] {
   if (config.service.role === 'process') return [];
   const { http, grpc } = config.receivers.otlp;
-  const { filelog, syslog } = config.receivers;
+  const { filelog, syslog, alertmanager } = config.receivers;
   return [
     ...(http ? ['http'] : []),
     ...(grpc ? ['grpc'] : []),
     ...(filelog ? ['filelog'] : []),
     ...(syslog ? ['syslog'] : []),
+    ...(alertmanager ? ['alertmanager'] : []),
   ];
 }

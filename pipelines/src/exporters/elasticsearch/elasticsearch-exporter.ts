@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import type { ExportItem, ExportResult, Exporter } from '@otelgate/pipelines/components/component.ts';
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { ALERT_HISTORY_SCOPE } from '@otelgate/pipelines/model/alert-history.ts';
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import type { Logger } from 'pino';
@@ -46,11 +47,12 @@ export function buildOperations(
         const resource = attributesObject(rl.resource.attributes);
         for (const sl of rl.scopeLogs) {
           const context = { attributes: resource, scope: { name: sl.scope.name, version: sl.scope.version } };
+          const kind = sl.scope.name === ALERT_HISTORY_SCOPE ? 'alerts' : 'logs';
           for (const record of sl.logRecords) {
             const json = JSON.stringify(logDocument(record, context));
             const time = record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
             ops.push({
-              index: indexName(config.indexPrefix, 'logs', namespace, time),
+              index: indexName(config.indexPrefix, kind, namespace, time),
               id: contentId(json),
               json,
               owner,

@@ -1,4 +1,5 @@
-// Index naming: `<prefix>-<logs|traces>-<namespace>-<yyyy.mm.dd>`. The tenant becomes the
+// Index naming: `<prefix>-<logs|traces|alerts>-<namespace>-<yyyy.mm.dd>` (alerts: the alert history,
+// log records of the ALERT_HISTORY_SCOPE). The tenant becomes the
 // namespace after sanitizing (index names come from client data: contrib#49219).
 
 export function namespaceFor(tenant: string | undefined, fallback: string): string {
@@ -18,7 +19,9 @@ export function dayOf(nanos: bigint): string {
   return `${d.getUTCFullYear()}.${mm}.${dd}`;
 }
 
-export function indexName(prefix: string, signal: 'logs' | 'traces', namespace: string, nanos: bigint): string {
+export type IndexKind = 'logs' | 'traces' | 'alerts';
+
+export function indexName(prefix: string, signal: IndexKind, namespace: string, nanos: bigint): string {
   return `${prefix}-${signal}-${namespace}-${dayOf(nanos)}`;
 }
 

@@ -1,5 +1,6 @@
 // Index templates with explicit mappings, installed at start.
 import type { ElasticsearchExporterConfig } from './config.ts';
+import type { IndexKind } from './index-naming.ts';
 
 const keyword = { type: 'keyword', ignore_above: 1024 };
 
@@ -34,7 +35,7 @@ const common = {
   'otelgate.error.fingerprint': keyword,
 };
 
-function template(config: ElasticsearchExporterConfig, signal: 'logs' | 'traces', properties: Record<string, unknown>) {
+function template(config: ElasticsearchExporterConfig, signal: IndexKind, properties: Record<string, unknown>) {
   return {
     name: `${config.indexPrefix}-${signal}`,
     index_patterns: [`${config.indexPrefix}-${signal}-*`],
@@ -56,14 +57,29 @@ function template(config: ElasticsearchExporterConfig, signal: 'logs' | 'traces'
   };
 }
 
+const logFields = {
+  observed_timestamp: { type: 'date_nanos' },
+  'severity.text': keyword,
+  'severity.number': { type: 'byte' },
+  body: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8191 } } },
+  'event.name': keyword,
+};
+
 export function indexTemplates(config: ElasticsearchExporterConfig) {
   return [
-    template(config, 'logs', {
-      observed_timestamp: { type: 'date_nanos' },
-      'severity.text': keyword,
-      'severity.number': { type: 'byte' },
-      body: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8191 } } },
-      'event.name': keyword,
+    template(config, 'logs', logFields),
+    // The alert history (receivers.alertmanager, `otelgate alerts ack`): log records whose alert
+    // fields are typed for the dashboard (time to resolve is a number, the times are dates).
+    template(config, 'alerts', {
+      ...logFields,
+      attributes: {
+        ...flatAttributes,
+        properties: {
+          'alert.duration_seconds': { type: 'double' },
+          'alert.starts_at': { type: 'date' },
+          'alert.ends_at': { type: 'date' },
+        },
+      },
     }),
     template(config, 'traces', {
       end_timestamp: { type: 'date_nanos' },

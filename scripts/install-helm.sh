@@ -12,7 +12,9 @@ if [ -x "$BIN/helm" ] && [ "$(cat "$BIN/helm.version" 2>/dev/null)" = "$HELM_VER
   echo "$BIN/helm"
   exit 0
 fi
-command -v go >/dev/null || { echo "install-helm: needs go (https://go.dev/dl) on PATH" >&2; exit 1; }
+# Go's own installer puts it in /usr/local/go/bin, which a non-login shell may not have on PATH.
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "install-helm: needs Go (go.dev/dl) on PATH" >&2; exit 1; }
 echo "install-helm: building helm $HELM_VERSION with $(go version)" >&2
 GOBIN="$BIN" GOFLAGS=-mod=mod go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" >&2
 echo "$HELM_VERSION" >"$BIN/helm.version"

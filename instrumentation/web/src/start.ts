@@ -11,7 +11,7 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { traceClicks } from './clicks.ts';
-import { captureErrors } from './errors.ts';
+import { captureErrors, recordFetchFailure } from './errors.ts';
 import type { WebTelemetryOptions } from './options.ts';
 import { sessionId } from './session.ts';
 import { traceRouteChanges } from './route-changes.ts';
@@ -88,7 +88,11 @@ export function startWebTelemetry(options: WebTelemetryOptions): WebTelemetry {
   registerInstrumentations({
     instrumentations: [
       new DocumentLoadInstrumentation(),
-      new FetchInstrumentation({ propagateTraceHeaderCorsUrls: propagateTo, ignoreUrls: [exportUrls] }),
+      new FetchInstrumentation({
+        propagateTraceHeaderCorsUrls: propagateTo,
+        ignoreUrls: [exportUrls],
+        applyCustomAttributesOnSpan: recordFetchFailure,
+      }),
     ],
   });
   traceXhr(

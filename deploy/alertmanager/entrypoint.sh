@@ -20,6 +20,7 @@ mkdir -p "$ALERTMANAGER_SECRETS_DIR"
 printf '%s' "${SMTP_PASSWORD:-}" >"$ALERTMANAGER_SECRETS_DIR/smtp-password"
 printf '%s' "${SLACK_WEBHOOK_URL:-}" >"$ALERTMANAGER_SECRETS_DIR/slack-webhook-url"
 printf '%s' "${ALERT_WEBHOOK_TOKEN:-}" >"$ALERTMANAGER_SECRETS_DIR/webhook-token"
+printf '%s' "${ALERT_HISTORY_TOKEN:-}" >"$ALERTMANAGER_SECRETS_DIR/history-token"
 
 awk '
   {

@@ -117,13 +117,13 @@ describe('Alertmanager configuration', () => {
     expect(rendered.stderr).toContain('ALERT_EMAIL_TO is not set');
   });
 
-  it('routes critical alerts to the critical receiver and warnings to the warnings receiver', async () => {
+  it('routes critical alerts to the critical receiver and warnings to the warnings receiver (each also to the history)', async () => {
     const rendered = await render(envExample());
     const file = rendered.stdout.trim();
     const route = async (...labels: string[]) =>
       (await runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels])).stdout.trim();
-    expect(await route('severity=critical', 'alertname=OtelgateDown')).toBe('critical');
-    expect(await route('severity=warning', 'alertname=HostHighCpu')).toBe('warnings');
-    expect(await route('alertname=Unlabelled')).toBe('warnings');
+    expect(await route('severity=critical', 'alertname=OtelgateDown')).toBe('history,critical,escalation');
+    expect(await route('severity=warning', 'alertname=HostHighCpu')).toBe('history,warnings');
+    expect(await route('alertname=Unlabelled')).toBe('history,warnings');
   });
 });

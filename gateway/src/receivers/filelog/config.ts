@@ -60,13 +60,16 @@ export const filelogConfigSchema = z.strictObject({
   pollIntervalMs: z.number().int().positive().default(200),
   /** Bytes of a file's start that identify it across restarts and rotations (as the Collector). */
   fingerprintSize: z.number().int().min(16).default(1000),
-  /** Records per buffer append (one OTLP request); also bounded by `maxBatchBytes`. */
-  maxBatchRecords: z.number().int().positive().default(2048),
+  /**
+   * Records per buffer append (one OTLP request), and its size: under the Kafka buffer's default
+   * `maxMessageBytes` (1 MiB), so an append is one message and never has to be split.
+   */
+  maxBatchRecords: z.number().int().positive().default(4096),
   maxBatchBytes: z
     .number()
     .int()
     .min(64 * 1024)
-    .default(4 * MiB),
+    .default(900 * 1024),
   /** The tenant the records belong to. */
   tenant: z.string().default('default'),
   /** Where checkpoints are kept; default `<buffer.embedded.dir>/receivers/filelog`. */

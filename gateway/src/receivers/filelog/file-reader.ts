@@ -52,6 +52,7 @@ export class FileReader {
   readonly #shared: FileReaderShared;
   #format: LineFormat | undefined;
   #fileAttributes: KeyValue[];
+  readonly #attributeBytes: number;
   readonly #streamAttributes = new Map<string, KeyValue[]>();
   readonly #assemblers = new Map<string, RecordAssembler>();
   /** Discarding the rest of a line that was cut at maxLogSizeBytes. */
@@ -77,6 +78,7 @@ export class FileReader {
     this.durableOffset = offset;
     this.resourceAttributes = resourceAttributesOf(path);
     this.#fileAttributes = fileAttributes(path);
+    this.#attributeBytes = 2 * path.length + 64;
     this.#format = shared.config.format === 'auto' ? undefined : shared.config.format;
   }
 
@@ -266,7 +268,8 @@ export class FileReader {
         break;
       }
     }
-    batch.add(this, build(record, attributes, observed), record.text.length + 64);
+    // Encoded size, near enough: the body, the attributes, timestamps and framing.
+    batch.add(this, build(record, attributes, observed), record.text.length + this.#attributeBytes + 48);
   }
 
   /** Re-entrant (a truncation found while reading flushes inside the read): restores the outer batch. */

@@ -34,6 +34,8 @@ export class FilelogReceiver {
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #firstPoll = true;
+  /** The last append succeeded but the checkpoint file still shows it pending. */
+  #checkpointStale = false;
   /** What truncated files held before (copytruncate): their copy, found next, continues from there. */
   #truncated: { bytes: Buffer; offset: number; at: number }[] = [];
 
@@ -60,6 +62,7 @@ export class FilelogReceiver {
     this.#stopping = true;
     this.#wake?.();
     await this.#running;
+    if (this.#checkpointStale) this.#writeCheckpoints();
     for (const reader of this.#readers.values()) reader.close();
     this.#readers.clear();
   }
@@ -89,7 +92,7 @@ export class FilelogReceiver {
         await this.#flush(batch);
         batch = this.#newBatch();
       }
-      if (this.#closeFinished(now)) this.#writeCheckpoints();
+      if (this.#closeFinished(now) || (!progressed && this.#checkpointStale)) this.#writeCheckpoints();
       if (!progressed) await this.#sleep(config.pollIntervalMs);
     }
   }
@@ -206,7 +209,10 @@ export class FilelogReceiver {
       reader.durableOffset = group.committable;
       if (reader.replay.length > 0) reader.replay = reader.replay.filter((range) => range.until > reader.durableOffset);
     }
-    this.#writeCheckpoints();
+    // Under load the next append's checkpoint (written before it) records this one as done: one
+    // write per append. A kill before that re-sends this batch identically (it is still pending).
+    if (batch.count > 0) this.#checkpointStale = true;
+    else this.#writeCheckpoints();
   }
 
   /** Closes files that lost their path and are finished; true if any was. */
@@ -226,6 +232,7 @@ export class FilelogReceiver {
 
   /** With `inFlight`, each file's lines in that batch are marked pending (see Checkpoint.pending). */
   #writeCheckpoints(inFlight?: LogBatch): void {
+    this.#checkpointStale = false;
     const files: Checkpoint[] = [];
     for (const reader of this.#readers.values()) {
       const { fingerprint } = reader;

@@ -166,6 +166,16 @@ describe('OTLP/JSON', () => {
     ).toMatch(/timeUnixNano: 18446744073709551616 out of range/);
   });
 
+  it('finds a repeated key in a body over 4 MiB too (counted outside WebAssembly memory)', () => {
+    const record = '{"severityText":"INFO","attributes":[{"key":"k","value":{"stringValue":"v"}}]}';
+    const records = new Array(60_000).fill(record).join(',');
+    const body = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${records},{"flags":1,"flags":2}]}]}]}`;
+    expect(body.length).toBeGreaterThan(4 * 1024 * 1024);
+    expect(invalid(() => parseOtlpJson('logs', new TextEncoder().encode(body)))).toMatch(
+      /logRecords\[60000\]: duplicate key "flags"$/,
+    );
+  });
+
   it('keeps a present-but-empty log body through JSON and protobuf, and an absent one absent', () => {
     const json =
       '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{}},{},{"body":null},{"attributes":[{"key":"e","value":{}}]}]}]}]}';

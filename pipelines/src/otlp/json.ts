@@ -81,7 +81,7 @@ const KEY_END = /":/g;
 /** The number of `":` in the body, or -1 when some ':' follows whitespace (then keys can end otherwise). */
 function countKeys(text: string, body: string | Uint8Array): number {
   if (text.includes(' :') || text.includes('\n:') || text.includes('\r:') || text.includes('\t:')) return -1;
-  return typeof body === 'string' ? (text.match(KEY_END)?.length ?? 0) : countQuoteColon(body);
+  return typeof body === 'string' ? (text.match(KEY_END)?.length ?? 0) : countQuoteColon(body, text);
 }
 
 function parseRoot<S extends Signal>(signal: S, root: unknown): SignalData[S] {

@@ -1,5 +1,6 @@
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
 import type { BufferConsumer } from '@otelgate/pipelines/buffer/buffer.ts';
+import { EmitQueue } from '@otelgate/pipelines/process/emit-queue.ts';
 import { startProcessLoop } from '@otelgate/pipelines/process/process-loop.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -26,7 +27,7 @@ export async function startProcessRole(
 ): Promise<ProcessRole> {
   const pipelines = await buildReloadablePipelines(
     { pipelines: config.pipelines, processors: config.processors, exporters: config.exporters },
-    { logger, dataDir: config.buffer.embedded.dir, meter },
+    { logger, dataDir: config.buffer.embedded.dir, meter, emitted: new EmitQueue(config.process.maxPendingEmits) },
   );
   const consumer = buffer.consumer(config.buffer.kafka?.consumer.groupId ?? EMBEDDED_CONSUMER_GROUP);
   const stopLagMetrics = declareLagMetrics(consumer, meter);

@@ -2,7 +2,7 @@
 // reload, and decorated with tap points while a tap is attached. Without taps, pipeline() hands out
 // the built graph's own nodes: no cost per record.
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
-import type { EmitHandler, PipelineGraph, SignalPipeline } from '@otelgate/pipelines/process/pipeline-graph.ts';
+import type { PipelineGraph, SignalPipeline } from '@otelgate/pipelines/process/pipeline-graph.ts';
 
 /** Rewrites a signal's pipeline (the tap inserts pass-through nodes); must keep the same components. */
 export type PipelineDecorator = (pipeline: SignalPipeline) => SignalPipeline;
@@ -11,7 +11,6 @@ export class LiveGraph implements PipelineGraph {
   private current: PipelineGraph;
   private view = new Map<Signal, SignalPipeline>();
   private decorator: PipelineDecorator | undefined;
-  private emitHandler: EmitHandler | undefined;
   private readonly listeners: (() => void)[] = [];
 
   constructor(initial: PipelineGraph) {
@@ -40,9 +39,9 @@ export class LiveGraph implements PipelineGraph {
     return this.current.pipeline(signal);
   }
 
-  setEmitHandler(handler: EmitHandler): void {
-    this.emitHandler = handler;
-    this.current.setEmitHandler(handler);
+  /** Every rebuild is built with the same queue (reloadable-pipelines.ts), so this is the one queue. */
+  get emitted() {
+    return this.current.emitted;
   }
 
   start(): Promise<void> {
@@ -63,9 +62,8 @@ export class LiveGraph implements PipelineGraph {
     this.listeners.push(listener);
   }
 
-  /** Gives a freshly built graph the emit handler and starts its exporters, before any batch is paused. */
+  /** Starts a freshly built graph's exporters, before any batch is paused. */
   async prepare(next: PipelineGraph): Promise<void> {
-    if (this.emitHandler) next.setEmitHandler(this.emitHandler);
     await next.start();
   }
 

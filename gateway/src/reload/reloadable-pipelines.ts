@@ -1,5 +1,6 @@
 import type { BufferConsumer } from '@otelgate/pipelines/buffer/buffer.ts';
 import type { PipelineSections } from '@otelgate/pipelines/process/config.ts';
+import { EmitQueue } from '@otelgate/pipelines/process/emit-queue.ts';
 import { type BuildGraphOptions, buildPipelineGraph } from '@otelgate/pipelines/process/pipeline-graph.ts';
 import { BatchGate, gatedConsumer } from './batch-gate.ts';
 import { LiveGraph } from './live-graph.ts';
@@ -17,7 +18,9 @@ export async function buildReloadablePipelines(
   sections: PipelineSections,
   options: BuildGraphOptions,
 ): Promise<ReloadablePipelines> {
-  const build = (next: PipelineSections) => buildPipelineGraph(next, options);
+  // One queue for what components emit outside a batch, whichever graph is live.
+  const shared: BuildGraphOptions = { ...options, emitted: options.emitted ?? new EmitQueue() };
+  const build = (next: PipelineSections) => buildPipelineGraph(next, shared);
   const live = new LiveGraph(await build(sections));
   const gate = new BatchGate();
   return {

@@ -3,7 +3,7 @@
 // that counts around `process` / `export` (once per batch, never per record); healthOf() finds
 // the figures from the component the graph hands out.
 import type { Signal } from '../model/common.ts';
-import type { ExportResult, Exporter, Processor, RecordContext, SignalData } from './component.ts';
+import type { Emitter, ExportResult, Exporter, Processor, RecordContext, SignalData } from './component.ts';
 
 export interface ComponentHealth {
   readonly id: string;
@@ -95,12 +95,12 @@ export function trackProcessor(id: string, processor: Processor): Processor {
     failed(health, error);
     throw error;
   };
-  const run = <S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext) => {
+  const run = <S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext, out?: Emitter) => {
     health.calls++;
     health.inFlightCalls++;
     let result: SignalData[S] | Promise<SignalData[S]>;
     try {
-      result = processor.process(signal, data, ctx);
+      result = processor.process(signal, data, ctx, out);
     } catch (error) {
       return fail(error);
     }

@@ -19,11 +19,16 @@ export interface RecordContext {
   peerAddress: string | undefined;
 }
 
-export interface ComponentContext {
+/** Where a processor hands data it derives for another signal (spanmetrics: metrics from spans). */
+export interface Emitter {
+  emit<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): void;
+}
+
+export interface ComponentContext extends Emitter {
   logger: Logger;
   /**
-   * Processors that derive data of another signal (spanmetrics) hand it here; the
-   * process loop routes it to that signal's exporters.
+   * Derived data produced outside `process()` (a periodic flush) goes here: it is queued (bounded)
+   * and the process loop delivers it to that signal's exporters in the background.
    */
   emit<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): void;
 }
@@ -31,8 +36,17 @@ export interface ComponentContext {
 export interface Processor {
   readonly name: string;
   readonly signals: readonly Signal[];
-  /** May change `data` in place and return it. Must not throw on odd input: count and move on. */
-  process<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): SignalData[S] | Promise<SignalData[S]>;
+  /**
+   * May change `data` in place and return it. Must not throw on odd input: count and move on.
+   * Data derived from this record for another signal goes to `out` (the process loop always
+   * passes one): it is delivered with the record's chunk, before the record is committed.
+   */
+  process<S extends Signal>(
+    signal: S,
+    data: SignalData[S],
+    ctx: RecordContext,
+    out?: Emitter,
+  ): SignalData[S] | Promise<SignalData[S]>;
   shutdown?(): Promise<void>;
 }
 

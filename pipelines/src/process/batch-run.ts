@@ -3,13 +3,12 @@
 // Under a crash suspicion (crash-marks.ts) records go one at a time, each noted before it starts,
 // and a record that was in hand at `maxCrashes` deaths is dead-lettered instead.
 import type { BufferRecord, ConsumedBatch } from '../buffer/buffer.ts';
-import type { ExportItem, ExportResult, RecordContext, SignalData } from '../components/component.ts';
+import type { Emitter, ExportItem, ExportResult, RecordContext, SignalData } from '../components/component.ts';
 import { OtelgateError } from '../errors/error-kinds.ts';
 import type { Signal } from '../model/common.ts';
 import { type Chunk, type ChunkDeliveryDeps, type DeadLetter, deliverChunk, messageOf } from './chunk-delivery.ts';
 import type { ChunkSlots } from './chunk-slots.ts';
 import type { CrashMarks } from './crash-marks.ts';
-import type { BatchEmits, EmitRouter } from './emit-router.ts';
 import { countItems } from './item-count.ts';
 import type { SignalPipeline } from './pipeline-graph.ts';
 import type { DecodedSlice, RecordDecoder } from './record-decoder.ts';
@@ -17,7 +16,6 @@ import { recordContext } from './record-context.ts';
 
 export interface BatchRunDeps extends ChunkDeliveryDeps {
   decoder: RecordDecoder;
-  emits: EmitRouter;
   slots: ChunkSlots;
   /** Per chunk (and per decoded slice). */
   chunkLimits: { maxItems: number; maxBytes: number };
@@ -45,7 +43,11 @@ export class BatchRun {
   private readonly confirmed: Map<string, ExportResult>;
   private readonly deadLetters: DeadLetter[] = [];
   private readonly lettered = new Set<string>();
-  private readonly emits: BatchEmits;
+  /** What processors emitted (through `out`) since the last chunk was delivered; it goes with the next one. */
+  private emitted = new Map<Signal, ExportItem[]>();
+  /** The record being processed, stamped on what is emitted from it. */
+  private source = { partition: 0, offset: -1n };
+  private readonly out: Emitter;
   private chunk: OpenChunk = emptyChunk();
   private release: (() => void) | undefined;
 
@@ -61,24 +63,34 @@ export class BatchRun {
     this.pipeline = pipeline;
     this.careful = careful;
     this.confirmed = confirmed;
-    this.emits = { source: { partition: batch.partition, offset: -1n }, bySignal: new Map() };
+    this.source = { partition: batch.partition, offset: -1n };
+    this.out = { emit: (signal, data, ctx) => this.collectEmitted(signal, data, ctx) };
   }
 
   /** Delivers every chunk; resolves with what must be dead-lettered, throws when the batch must be retried. */
-  run(): Promise<DeadLetter[]> {
-    return this.deps.emits.runInBatch(this.emits, async () => {
-      try {
-        for (const record of this.batch.records) {
-          if (this.careful && !this.takeCarefully(record)) continue;
-          await this.processRecord(record);
-          if (this.careful) await this.flush();
-        }
-        await this.flush();
-        return this.deadLetters;
-      } finally {
-        this.releaseSlot();
+  async run(): Promise<DeadLetter[]> {
+    try {
+      for (const record of this.batch.records) {
+        if (this.careful && !this.takeCarefully(record)) continue;
+        await this.processRecord(record);
+        if (this.careful) await this.flush();
       }
-    });
+      await this.flush();
+      return this.deadLetters;
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  private collectEmitted<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): void {
+    if (!this.deps.graph.pipeline(signal)) {
+      this.deps.telemetry.emitDropped(signal, countItems(signal, data), 'no_pipeline');
+      return;
+    }
+    const item: ExportItem = { data, ctx, source: this.source };
+    const items = this.emitted.get(signal);
+    if (items) items.push(item);
+    else this.emitted.set(signal, [item]);
   }
 
   /** Under suspicion: false when the record is quarantined, else it is noted as in hand alone. */
@@ -115,7 +127,7 @@ export class BatchRun {
         return;
       }
       if (next.done) return;
-      this.emits.source = { partition: record.partition, offset: record.offset };
+      this.source = { partition: record.partition, offset: record.offset };
       const data = await this.processSlice(record, next.value.data, ctx);
       if (data === undefined) return;
       this.deps.telemetry.processed(signal, countItems(signal, data));
@@ -133,7 +145,7 @@ export class BatchRun {
     let data = input;
     for (const node of this.pipeline.processors) {
       try {
-        const out = node.processor.process(signal, data, ctx);
+        const out = node.processor.process(signal, data, ctx, this.out);
         // Most processors are synchronous: no microtask (and no deadline timer) per record for them.
         data = out instanceof Promise ? await this.withinDeadline(record, node.id, out) : out;
       } catch (error) {
@@ -192,9 +204,9 @@ export class BatchRun {
   /** Delivers the open chunk (and what was emitted meanwhile), then gives its slot back. */
   private async flush(): Promise<void> {
     const open = this.chunk;
-    const emitted = this.emits.bySignal;
+    const emitted = this.emitted;
     this.chunk = emptyChunk();
-    this.emits.bySignal = new Map();
+    this.emitted = new Map();
     try {
       if (open.items.length === 0 && emitted.size === 0) return;
       const chunk: Chunk = {

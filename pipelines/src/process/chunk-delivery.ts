@@ -18,7 +18,7 @@ export interface Chunk {
   items: ExportItem[];
   /** The record each item was decoded from (same index). */
   itemRecords: BufferRecord[];
-  /** Items processors emitted for other signals while this chunk's items were processed. */
+  /** Items processors emitted for other signals while this chunk's items were processed (or queued outside a batch). */
   emitted: Map<Signal, ExportItem[]>;
 }
 

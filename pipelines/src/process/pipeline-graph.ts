@@ -15,6 +15,7 @@ import {
   formatIssuePath,
 } from './component-configs.ts';
 import { configuredSignals, type PipelineSections } from './config.ts';
+import { EmitQueue } from './emit-queue.ts';
 
 export interface ProcessorNode {
   id: string;
@@ -32,16 +33,14 @@ export interface SignalPipeline {
   exporters: readonly ExporterNode[];
 }
 
-/** Where processors' `emit` calls go; the process loop installs one. */
-export type EmitHandler = (signal: Signal, data: SignalData[Signal], ctx: RecordContext, emitter: string) => void;
-
 export interface PipelineGraph {
   /** Signals that have a pipeline, in `traces, metrics, logs` order. */
   readonly signals: readonly Signal[];
   pipeline(signal: Signal): SignalPipeline | undefined;
   readonly processors: ReadonlyMap<string, Processor>;
   readonly exporters: ReadonlyMap<string, Exporter>;
-  setEmitHandler(handler: EmitHandler): void;
+  /** What processors emitted outside `process()`, waiting for the process loop to deliver it. */
+  readonly emitted: EmitQueue;
   /** Calls every exporter's `start()`. */
   start(): Promise<void>;
   /** Shuts processors down, then exporters (which flush); each at most once, errors logged. */
@@ -55,6 +54,8 @@ export interface BuildGraphOptions {
   /** Where components declare their instruments (the gateway's MeterProvider); none: a no-op meter. */
   meter?: Meter;
   factories?: ComponentFactories;
+  /** Where components' out-of-batch `emit` goes; pass the same queue to every rebuild of the graph. */
+  emitted?: EmitQueue;
 }
 
 /**
@@ -71,17 +72,14 @@ export async function buildPipelineGraph(
 
   const signals = configuredSignals(sections.pipelines);
   const logger = options.logger.child({ component: 'pipelines' });
-  let emitHandler: EmitHandler | undefined;
   const meter = options.meter ?? createNoopMeter();
+  const emitted = options.emitted ?? new EmitQueue();
   const contextFor = (id: string): FactoryContext => ({
     id,
     dataDir: options.dataDir,
     logger: options.logger,
     meter,
-    emit(signal, data, ctx) {
-      if (!emitHandler) throw new OtelgateError('internal', `${id} emitted ${signal} before the process loop started`);
-      emitHandler(signal, data, ctx, id);
-    },
+    emit: (signal, data, ctx) => emitted.push(signal, data, ctx),
   });
 
   const usedProcessors = new Set(signals.flatMap((signal) => sections.pipelines[signal]?.processors ?? []));
@@ -121,9 +119,7 @@ export async function buildPipelineGraph(
     pipeline: (signal) => pipelines.get(signal),
     processors,
     exporters,
-    setEmitHandler(handler) {
-      emitHandler = handler;
-    },
+    emitted,
     async start() {
       for (const exporter of exporters.values()) await exporter.start?.();
     },

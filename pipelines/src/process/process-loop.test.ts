@@ -10,6 +10,7 @@ import {
   type PartitionLag,
 } from '../buffer/buffer.ts';
 import type {
+  Emitter,
   Exporter,
   ExportItem,
   ExportResult,
@@ -549,9 +550,9 @@ describe('process loop', () => {
       spanmetrics: (context) => ({
         name: context.id,
         signals: ['traces'],
-        process(_signal, data, ctx: RecordContext) {
+        process(_signal, data, ctx: RecordContext, out?: Emitter) {
           const spans = (data as TracesData).resourceSpans[0].scopeSpans[0].spans.length;
-          context.emit(
+          out!.emit(
             'metrics',
             {
               resourceMetrics: [

@@ -60,9 +60,8 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const logger = options.logger.child({ component: 'process-loop' });
   const telemetry = new ProcessTelemetry(options.meter, options.graph);
   const { consumer, graph } = options;
-  const emits = new EmitRouter({ graph, telemetry, logger, maxPending: config.maxPendingEmits });
-  graph.setEmitHandler(emits.handle);
   await graph.start();
+  const emits = new EmitRouter({ graph, telemetry, logger });
 
   const startedAt = Date.now();
   let lastProgressAt: number | undefined;
@@ -80,7 +79,6 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
     graph,
     decoder: options.decode ? wholeRecordDecoder(options.decode) : otlpRecordDecoder(chunkLimits),
     deadLetters: options.deadLetters,
-    emits,
     telemetry,
     logger,
     slots: new ChunkSlots(CHUNK_SLOTS),

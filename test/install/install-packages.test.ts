@@ -179,6 +179,15 @@ describe('packages installed from their tarballs into apps outside the workspace
     expect(validated.stdout).toContain('otelgate.yaml: valid');
   });
 
+  it('type-checks a TypeScript app against the installed declarations', async () => {
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    const result = await execFile(process.execPath, [tsc, '-p', join(appDir, 'tsconfig.json')], { cwd: appDir }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    expect(result.code, result.stdout).toBe(0);
+  });
+
   it('installs one copy of @opentelemetry/api, shared by the app and the packages (a peer dependency)', () => {
     const copies = execFileSync('find', [join(appDir, 'node_modules'), '-path', '*/@opentelemetry/api/package.json'], {
       encoding: 'utf8',

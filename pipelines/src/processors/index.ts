@@ -1,5 +1,6 @@
 // Every processor the config can name. Add one line per component.
 import type { ProcessorFactory } from '../components/factory.ts';
+import { errorburstProcessorFactory } from './errorburst/factory.ts';
 import { errorsProcessorFactory } from './errors/factory.ts';
 import { geoipProcessorFactory } from './geoip/factory.ts';
 import { logmetricsProcessorFactory } from './logmetrics/factory.ts';
@@ -11,5 +12,6 @@ export const PROCESSOR_FACTORIES: ProcessorFactory[] = [
   redactProcessorFactory,
   errorsProcessorFactory,
   spanmetricsProcessorFactory,
+  errorburstProcessorFactory,
   logmetricsProcessorFactory,
 ];

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './cli/command.ts';
+import { alertsCommand } from './cli/commands/alerts.ts';
 import { dlqCommand } from './cli/commands/dlq.ts';
 import { startCommand } from './cli/commands/start.ts';
 import { validateCommand } from './cli/commands/validate.ts';
@@ -9,7 +10,15 @@ import { tapCommand } from './tap/tap-command.ts';
 import { topCommand } from './top/top-command.ts';
 
 /** Every `otelgate` command, in the order `otelgate help` lists them. A new command is one line here. */
-const COMMANDS: Command[] = [startCommand, validateCommand, dlqCommand, tapCommand, topCommand, versionCommand];
+const COMMANDS: Command[] = [
+  startCommand,
+  validateCommand,
+  dlqCommand,
+  tapCommand,
+  topCommand,
+  alertsCommand,
+  versionCommand,
+];
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.ts';
 import { createStatusReporter } from './admin/status/status-report.ts';
 import { statusPage } from './admin/status/status-route.ts';
+import { alertsAckRoute } from './admin/routes/alerts-ack-route.ts';
 import { dlqRoute } from './admin/routes/dlq-route.ts';
+import { type Acknowledger, createAcknowledger } from './alerts/acknowledge.ts';
 import { reloadRoute } from './admin/routes/reload-route.ts';
 import { tapRoute } from './admin/routes/tap-route.ts';
 import { createTenantResolver } from './auth/api-keys.ts';
@@ -17,6 +19,7 @@ import { startGrpcReceiver } from './receivers/grpc/grpc-receiver.ts';
 import type { GrpcServer } from './receivers/grpc/grpc-server.ts';
 import { startHttpReceiver } from './receivers/http/http-receiver.ts';
 import { type LogReceivers, startLogReceivers } from './receivers/logs/start-log-receivers.ts';
+import { createLogsSubmitter } from './receivers/logs/submit-logs.ts';
 import { boundPort } from './receivers/listen.ts';
 import { receiverTransports, startSelfTelemetry } from './telemetry/self-metrics.ts';
 import { createReloader, type Reloader } from './reload/reloader.ts';
@@ -55,6 +58,7 @@ export async function startGateway(
   let grpcServer: GrpcServer | undefined;
   let logReceivers: LogReceivers | undefined;
   let admission: Admission | undefined;
+  let acknowledger: Acknowledger | undefined;
   if (runsIngest) {
     const ingest = new IngestService({
       producer: buffer.producer,
@@ -93,6 +97,14 @@ export async function startGateway(
       meter: telemetry.meter,
       dataDir: config.buffer.embedded.dir,
     });
+    const history = config.receivers.alertmanager;
+    if (history?.alertmanagerUrl)
+      acknowledger = createAcknowledger({
+        alertmanagerUrl: history.alertmanagerUrl,
+        silenceMinutes: history.ackSilenceMinutes,
+        tenant: history.tenant,
+        submit: createLogsSubmitter(admission),
+      });
   }
 
   const reloader = createReloader({
@@ -113,6 +125,7 @@ export async function startGateway(
       dlqRoute({ store: buffer.deadLetterStore, producer: buffer.producer }),
       reloadRoute(reloader),
       tapRoute(tap),
+      alertsAckRoute(acknowledger),
     ],
     pages: [
       statusPage(

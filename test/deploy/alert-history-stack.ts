@@ -68,7 +68,9 @@ export async function startAlertHistoryStack(options: {
   const alertmanagerUrl = `http://127.0.0.1:${alertmanagerPort}`;
   const gateway = await startGatewayProcess({
     config: {
-      receivers: { alertmanager: { endpoint: `127.0.0.1:${historyPort}`, token: HISTORY_TOKEN } },
+      receivers: {
+        alertmanager: { endpoint: `127.0.0.1:${historyPort}`, token: HISTORY_TOKEN, alertmanagerUrl },
+      },
       exporters: {
         elasticsearch: { nodes: [ES_URL], indexPrefix: prefix, numberOfReplicas: 0, retentionDays: 0 },
       },

@@ -63,7 +63,49 @@ export function alertRecord(alert: WebhookAlert, payload: WebhookPayload): LogRe
   };
 }
 
-/** The history records of one notification; the resource names Alertmanager (`externalURL`). */
+export interface Acknowledgement {
+  fingerprint: string;
+  labels: Record<string, string>;
+  startsAt: string;
+  by: string;
+  note: string;
+  silenceId: string;
+  silencedUntil: string;
+  timeUnixNano: bigint;
+}
+
+/** The `alert.acknowledged` record `otelgate alerts ack` writes. */
+export function acknowledgementRecord(ack: Acknowledgement): LogRecord {
+  const name = ack.labels.alertname ?? '';
+  const attributes: KeyValue[] = [
+    str('alert.status', 'acknowledged'),
+    str('alert.name', name),
+    str('alert.fingerprint', ack.fingerprint),
+    str('alert.starts_at', new Date(Date.parse(ack.startsAt)).toISOString()),
+    str('alert.acknowledged_by', ack.by),
+    str('alert.note', ack.note),
+    str('alert.silence_id', ack.silenceId),
+    str('alert.silenced_until', ack.silencedUntil),
+  ];
+  if (ack.labels.severity) attributes.push(str('alert.severity', ack.labels.severity));
+  for (const [key, value] of Object.entries(ack.labels)) attributes.push(str(`alert.labels.${key}`, value));
+  const note = ack.note ? `: ${ack.note}` : '';
+  return {
+    timeUnixNano: ack.timeUnixNano,
+    observedTimeUnixNano: ack.timeUnixNano,
+    severityNumber: SEVERITY.info,
+    severityText: 'INFO',
+    body: { stringValue: `[ACKNOWLEDGED] ${name} by ${ack.by}${note}` },
+    attributes,
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: '',
+    spanId: '',
+    eventName: ALERT_EVENTS.acknowledged,
+  };
+}
+
+/** History records in one request; the resource names Alertmanager (its URL). */
 export function alertHistoryLogs(records: LogRecord[], externalUrl: string): LogsData {
   const resource = [str('service.name', 'alertmanager')];
   if (externalUrl) resource.push(str('service.instance.id', externalUrl));

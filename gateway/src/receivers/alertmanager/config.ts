@@ -9,6 +9,10 @@ export const alertmanagerReceiverConfigSchema = z.strictObject({
   token: z.string().min(16, { error: 'the alertmanager receiver token must be at least 16 characters' }),
   /** The tenant the history belongs to (its Elasticsearch namespace: `otelgate-alerts-<tenant>-*`). */
   tenant: z.string().default('default'),
+  /** Alertmanager's base URL, for `otelgate alerts ack` (POST /alerts/ack): silences go to its /api/v2/silences. */
+  alertmanagerUrl: z.url().optional(),
+  /** How long the silence an acknowledgement creates lasts, unless the request says otherwise. */
+  ackSilenceMinutes: z.number().int().positive().default(240),
   /** Largest notification body accepted; larger ones answer 413. */
   maxRequestBodyBytes: z
     .number()

@@ -3,7 +3,7 @@
 // the admission path OTLP requests take (in-flight limit and tenant share, scan, append).
 import type { Admission } from '../../ingest/admission.ts';
 
-export type LogTransport = 'filelog' | 'syslog';
+export type LogTransport = 'filelog' | 'syslog' | 'alertmanager';
 
 export interface LogsSubmission {
   transport: LogTransport;

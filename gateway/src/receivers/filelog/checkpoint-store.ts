@@ -1,11 +1,14 @@
-// Where each followed file was durable up to, kept in `<storageDir>/checkpoints.json` and keyed by
-// fingerprint (the hash of a file's first bytes and how many), so a file is recognised after a
-// restart under a new name (rotated) and a new file under an old name is not mistaken for it.
+// Where each followed file was durable up to, keyed by fingerprint (the hash of a file's first
+// bytes and how many), so a file is recognised after a restart under a new name (rotated) and a
+// new file under an old name is not mistaken for it.
 //
-// Written after every durable append: to a temporary file, then renamed over the old one, so a
-// kill at any instant leaves one whole version. Not fsynced: a process kill keeps the page cache;
-// after a machine crash an older version replays some lines (at-least-once), it never skips any.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Written after every append into one of two slot files in turn (checkpoints-a.json,
+// checkpoints-b.json), each holding a sequence number and a hash of its content, with a plain
+// write at offset 0 and a truncate: no rename per append (a journal write each on a busy disk).
+// A kill at any instant leaves at least one whole slot; the newest whole one is read at start.
+// Not fsynced: a process kill keeps the page cache; after a machine crash an older slot may
+// replay some lines (at-least-once), it never skips any.
+import { closeSync, constants, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashOf } from './fingerprint.ts';
 
@@ -26,26 +29,54 @@ export interface Checkpoint {
 
 interface CheckpointFile {
   version: 1;
+  sequence: number;
   files: Checkpoint[];
 }
 
+const SLOTS = ['checkpoints-a.json', 'checkpoints-b.json'];
+
+/** The slot's content if it is whole (its hash matches), else undefined. */
+function readSlot(path: string): CheckpointFile | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const end = text.indexOf('\n');
+  if (end < 0) return undefined;
+  const body = text.slice(0, end);
+  if (text.slice(end + 1, end + 1 + 43) !== hashOf(Buffer.from(body, 'utf8'))) return undefined;
+  try {
+    return JSON.parse(body) as CheckpointFile;
+  } catch {
+    return undefined;
+  }
+}
+
 export class CheckpointStore {
-  readonly #file: string;
-  readonly #temporary: string;
+  readonly #fds: number[];
+  #sequence = 0;
   /** Checkpoints read at start and not yet claimed by a file. */
   #unclaimed: Checkpoint[] = [];
-  /** Whether a checkpoint file existed at start (`startAt` only applies on a first start). */
+  /** Whether a checkpoint existed at start (`startAt` only applies on a first start). */
   readonly existed: boolean;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.#file = join(dir, 'checkpoints.json');
-    this.#temporary = join(dir, 'checkpoints.json.tmp');
-    this.existed = existsSync(this.#file);
-    if (this.existed) {
-      const parsed = JSON.parse(readFileSync(this.#file, 'utf8')) as CheckpointFile;
-      this.#unclaimed = Array.isArray(parsed.files) ? parsed.files : [];
+    const paths = SLOTS.map((slot) => join(dir, slot));
+    this.existed = paths.some((path) => existsSync(path));
+    let newest: CheckpointFile | undefined;
+    for (const path of paths) {
+      const slot = readSlot(path);
+      if (slot && (!newest || slot.sequence > newest.sequence)) newest = slot;
     }
+    if (newest) {
+      this.#sequence = newest.sequence;
+      this.#unclaimed = Array.isArray(newest.files) ? newest.files : [];
+    }
+    // Read-write, created if missing, not O_APPEND: every write goes to offset 0.
+    this.#fds = paths.map((path) => openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644));
+  }
+
+  close(): void {
+    for (const fd of this.#fds) closeSync(fd);
   }
 
   /** The checkpoint of the file starting with `firstBytes` (first one for `path`), removed from the unclaimed. */
@@ -73,9 +104,14 @@ export class CheckpointStore {
     this.#unclaimed = [];
   }
 
+  /** Writes the older slot (the newer one stays whole whatever happens to this write). */
   write(files: Checkpoint[]): void {
-    const content: CheckpointFile = { version: 1, files: [...files, ...this.#unclaimed] };
-    writeFileSync(this.#temporary, JSON.stringify(content));
-    renameSync(this.#temporary, this.#file);
+    this.#sequence++;
+    const content: CheckpointFile = { version: 1, sequence: this.#sequence, files: [...files, ...this.#unclaimed] };
+    const body = JSON.stringify(content);
+    const record = Buffer.from(`${body}\n${hashOf(Buffer.from(body, 'utf8'))}\n`, 'utf8');
+    const fd = this.#fds[this.#sequence % 2];
+    writeSync(fd, record, 0, record.length, 0);
+    ftruncateSync(fd, record.length);
   }
 }

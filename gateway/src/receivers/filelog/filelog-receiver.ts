@@ -3,11 +3,11 @@
 // append at a time, so a checkpoint never runs ahead of the buffer.
 import { openSync, type Stats } from 'node:fs';
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
-import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
+import { encodeBatch } from './encode-batch.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
@@ -63,6 +63,7 @@ export class FilelogReceiver {
     this.#wake?.();
     await this.#running;
     if (this.#checkpointStale) this.#writeCheckpoints();
+    this.#options.checkpoints.close();
     for (const reader of this.#readers.values()) reader.close();
     this.#readers.clear();
   }
@@ -183,7 +184,7 @@ export class FilelogReceiver {
   async #flush(batch: LogBatch): Promise<void> {
     const { config, submit, shared, logger } = this.#options;
     if (batch.count > 0) {
-      const body = encodeLogs(batch.toLogsData());
+      const body = encodeBatch(batch);
       // Say what is in flight first: after a kill now, these lines are sent again identically.
       this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;

@@ -137,3 +137,36 @@ export function exactNumber(source: string): number | bigint {
   const exact = BigInt(digits) * 10n ** BigInt(scale);
   return sign === '-' ? -exact : exact;
 }
+
+// The scalar 64-bit integer fields of OTLP (lowerCamelCase and snake_case names).
+const INT64_FIELDS = new Set([
+  'timeUnixNano',
+  'startTimeUnixNano',
+  'endTimeUnixNano',
+  'observedTimeUnixNano',
+  'time_unix_nano',
+  'start_time_unix_nano',
+  'end_time_unix_nano',
+  'observed_time_unix_nano',
+  'intValue',
+  'int_value',
+  'asInt',
+  'as_int',
+  'count',
+  'zeroCount',
+  'zero_count',
+]);
+// A key, then an integer literal of 16 digits or more ending the value. In text JSON.parse
+// accepted, `"name":` is always a key: a quote inside a string is escaped, so no match can start
+// or end inside one.
+const LONG_INTEGER_MEMBER = /"(\w+)":(-?\d{16,})(?=[\s,}\]])/g;
+
+/**
+ * `text` with the long integer literals of 64-bit fields written as decimal strings (which the
+ * OTLP spec makes equivalent), so that JSON.parse keeps every digit.
+ */
+export function quoteInt64Numbers(text: string): string {
+  return text.replace(LONG_INTEGER_MEMBER, (member, name: string, digits: string) =>
+    INT64_FIELDS.has(name) ? `"${name}":"${digits}"` : member,
+  );
+}

@@ -9,7 +9,7 @@ import type { TracesData } from '../model/traces.ts';
 import { encodeExportRequest } from './encode.ts';
 import { JsonOptions, parseLogsJson, parseTracesJson } from './json-parse.ts';
 import { parseMetricsJson } from './json-parse-metrics.ts';
-import { parseJsonExact } from './json-exact.ts';
+import { parseJsonExact, quoteInt64Numbers } from './json-exact.ts';
 import { countQuoteColon } from './json-key-count.ts';
 import { isObject, type JsonObject, JsonReadState, NeedsExact } from './json-read.ts';
 import { logsToJson, metricsToJson, tracesToJson } from './json-write.ts';
@@ -58,13 +58,14 @@ export function parseOtlpJson<S extends Signal>(
   // When no ':' follows whitespace, every key in the text ends in `":`; so if the walk read as
   // many fields as the text has `":`, no key was repeated. Otherwise (duplicates, unknown
   // fields, `":` inside strings, spaced-out colons) the exact reader decides.
-  JsonReadState.exact = false;
-  JsonReadState.keysRead = 0;
-  try {
-    const data = parseRoot(signal, root);
-    if (JsonReadState.keysRead === countKeys(text, body)) return data;
-  } catch (error) {
-    if (!(error instanceof NeedsExact)) throw error;
+  const fast = fastPath(signal, root, text, body);
+  if (fast !== undefined) return fast;
+  // 64-bit times written as numbers (the usual reason): quoting them, which the spec makes
+  // equivalent, lets JSON.parse read them exactly; the exact reader is for what is left.
+  const quoted = quoteInt64Numbers(text);
+  if (quoted !== text) {
+    const again = fastPath(signal, JSON.parse(quoted), quoted, body);
+    if (again !== undefined) return again;
   }
   JsonReadState.exact = true;
   try {
@@ -77,6 +78,25 @@ export function parseOtlpJson<S extends Signal>(
 }
 
 const KEY_END = /":/g;
+
+/** The data when JSON.parse's tree `root` is right (see above); undefined when it may not be. */
+function fastPath<S extends Signal>(
+  signal: S,
+  root: unknown,
+  text: string,
+  body: string | Uint8Array,
+): SignalData[S] | undefined {
+  JsonReadState.exact = false;
+  JsonReadState.keysRead = 0;
+  try {
+    const data = parseRoot(signal, root);
+    // Quoting adds no `":`, so the body's count stands for the quoted text's.
+    return JsonReadState.keysRead === countKeys(text, body) ? data : undefined;
+  } catch (error) {
+    if (error instanceof NeedsExact) return undefined;
+    throw error;
+  }
+}
 
 /** The number of `":` in the body, or -1 when some ':' follows whitespace (then keys can end otherwise). */
 function countKeys(text: string, body: string | Uint8Array): number {

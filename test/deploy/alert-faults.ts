@@ -2,15 +2,18 @@
 // target (a new instance label, so that every trial is its own Alertmanager group): the shared
 // PostgreSQL and Redis behind a closable TCP proxy their Debian exporter connects through, the
 // shared Elasticsearch behind a closable HTTP proxy for the Debian elasticsearch exporter, and a
-// real gateway process scraped (as job otelgate) through a TCP proxy.
+// real gateway process scraped (as job otelgate) through a TCP proxy; and an error burst: an
+// app instrumented with @otelgate/node sends its spans to a real gateway running the errorburst
+// processor (posting to the stack's Alertmanager), and its routes start throwing.
 import { ClosableProxy } from '../support/closable-proxy.ts';
 import { ClosableTcpProxy } from '../support/closable-tcp-proxy.ts';
 import { freePort } from '../support/free-port.ts';
 import { startGatewayProcess } from '../support/gateway-process.ts';
+import { AppProcess } from '../instrumentation/support/app-process.ts';
 import type { AlertLatencyStack } from './alert-latency-stack.ts';
 import { sharedServiceValue } from './shared-service.ts';
 
-export const faultKinds = ['postgres', 'redis', 'elasticsearch', 'otelgate'] as const;
+export const faultKinds = ['postgres', 'redis', 'elasticsearch', 'otelgate', 'error-burst'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 /** The critical alert each fault must raise. */
@@ -19,14 +22,18 @@ export const alertOf: Record<FaultKind, string> = {
   redis: 'RedisDown',
   elasticsearch: 'ElasticsearchDown',
   otelgate: 'OtelgateDown',
+  'error-burst': 'ServiceErrorBurst',
 };
 
 export interface FaultTarget {
   kind: FaultKind;
-  /** The instance label of the scrape target (and so of the alert). */
+  /** The instance label of the scrape target (and so of the alert), or the service_name of an application alert. */
   instance: string;
   /** A series that is 1 while healthy and 0 (or absent for `up`) once the fault is seen. */
-  health: string;
+  health?: string;
+  /** For targets Prometheus does not scrape: resolves once healthy, and says whether a blip happened. */
+  ready?(): Promise<void>;
+  blipSeen?(): boolean;
   /** Causes the fault and leaves it in place. */
   fault(): Promise<void>;
   /** Causes the fault for `ms`, then repairs it. */
@@ -111,6 +118,7 @@ export async function startFaultTarget(stack: AlertLatencyStack, kind: FaultKind
       },
     };
   }
+  if (kind === 'error-burst') return errorBurst(stack);
   const gateway = await startGatewayProcess({ config: { log: { level: 'warn' } }, env: { LOG_LEVEL: 'warn' } });
   const admin = hostPort(gateway.adminUrl);
   const proxy = await ClosableTcpProxy.start(admin.host, admin.port);
@@ -136,8 +144,64 @@ export async function startFaultTarget(stack: AlertLatencyStack, kind: FaultKind
   };
 }
 
+/** The exceptions-app fixture at 20 requests/s to a real gateway with the errorburst processor. */
+async function errorBurst(stack: AlertLatencyStack): Promise<FaultTarget> {
+  const service = `burst-${Math.random().toString(36).slice(2, 8)}`;
+  const gateway = await startGatewayProcess({
+    config: {
+      log: { level: 'warn' },
+      processors: { errorburst: { alertmanagerUrl: stack.alertmanagerUrl, labels: { stack: 'otelgate' } } },
+      pipelines: { traces: { processors: ['errorburst'], exporters: ['file'] } },
+    },
+    env: { LOG_LEVEL: 'warn' },
+  });
+  // The SDK's default batch delay (5 s), as applications ship.
+  const app = new AppProcess('test/instrumentation/fixtures/exceptions-app.ts', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: gateway.httpUrl,
+    OTEL_SERVICE_NAME: service,
+    OTEL_METRICS_EXPORTER: 'none',
+  });
+  const [, port] = await app.waitForOutput(/EXPRESS port=(\d+)/);
+  let route = 'ok';
+  let failed = 0;
+  const traffic = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/express/${route}?id=load`).then(
+      (response) => {
+        if (response.status === 500) failed++;
+      },
+      () => undefined,
+    );
+  }, 50);
+  return {
+    kind: 'error-burst',
+    instance: service,
+    async ready() {
+      await stack.waitFor(
+        'the app answering',
+        async () => ((await fetch(`http://127.0.0.1:${port}/express/ok`)).ok ? true : undefined),
+        30_000,
+      );
+    },
+    blipSeen: () => failed > 0,
+    async fault() {
+      route = 'sync';
+    },
+    async blip(ms) {
+      route = 'sync';
+      await sleep(ms);
+      route = 'ok';
+    },
+    async stop() {
+      clearInterval(traffic);
+      await app.stop();
+      await gateway.kill('SIGKILL');
+    },
+  };
+}
+
 /** Waits until Prometheus has scraped the target healthy three times in a row. */
 export async function waitHealthy(stack: AlertLatencyStack, target: FaultTarget): Promise<void> {
+  if (target.ready) return target.ready();
   await stack.waitFor(
     `${target.kind} ${target.instance} healthy`,
     async () => {
@@ -174,7 +238,11 @@ export async function watchBlip(
   await target.blip(ms);
   await sleep(Math.max(0, start + watchMs - Date.now()));
   const window = Math.ceil((Date.now() - start) / 1000);
-  const seen = (await stack.seriesCount(`min_over_time(${target.health}[${window}s]) == 0`)) > 0;
-  const notified = stack.arrivals.filter((a) => a.instance === target.instance && a.at >= start).length;
+  const seen = target.blipSeen
+    ? target.blipSeen()
+    : (await stack.seriesCount(`min_over_time(${target.health}[${window}s]) == 0`)) > 0;
+  const notified = stack.arrivals.filter(
+    (a) => (a.instance === target.instance || a.service === target.instance) && a.at >= start,
+  ).length;
   return { notified, seen };
 }

@@ -17,6 +17,8 @@ import { runTool } from './run-tool.ts';
 export interface AlertArrival {
   alertname: string;
   instance: string;
+  /** The service_name label (application alerts). */
+  service: string;
   status: string;
   /** Date.now() when the webhook call arrived. */
   at: number;
@@ -34,14 +36,21 @@ export class AlertLatencyStack {
 
   readonly dir: string;
   readonly prometheusUrl: string;
+  readonly alertmanagerUrl: string;
   /** Every alert the webhook received, in arrival order. */
   readonly arrivals: AlertArrival[];
   private readonly webhook: Server;
 
-  private constructor(dir: string, webhook: Server, prometheusUrl: string, arrivals: AlertArrival[]) {
+  private constructor(
+    dir: string,
+    webhook: Server,
+    urls: { prometheus: string; alertmanager: string },
+    arrivals: AlertArrival[],
+  ) {
     this.dir = dir;
+    this.alertmanagerUrl = urls.alertmanager;
     this.webhook = webhook;
-    this.prometheusUrl = prometheusUrl;
+    this.prometheusUrl = urls.prometheus;
     this.arrivals = arrivals;
   }
 
@@ -60,6 +69,7 @@ export class AlertLatencyStack {
           arrivals.push({
             alertname: alert.labels.alertname,
             instance: alert.labels.instance,
+            service: alert.labels.service_name,
             status: alert.status,
             at,
           });
@@ -83,7 +93,12 @@ export class AlertLatencyStack {
 
     const alertmanagerPort = await freePort();
     const prometheusPort = await freePort();
-    const stack = new AlertLatencyStack(dir, webhook, `http://127.0.0.1:${prometheusPort}`, arrivals);
+    const stack = new AlertLatencyStack(
+      dir,
+      webhook,
+      { prometheus: `http://127.0.0.1:${prometheusPort}`, alertmanager: `http://127.0.0.1:${alertmanagerPort}` },
+      arrivals,
+    );
 
     stack.spawn('prometheus-alertmanager', [
       `--config.file=${rendered.stdout.trim()}`,
@@ -156,10 +171,14 @@ export class AlertLatencyStack {
     return result.data?.result.length ?? 0;
   }
 
-  /** The first firing notification of `alertname` for `instance` that arrived after `since`. */
-  firingSince(alertname: string, instance: string, since: number): AlertArrival | undefined {
+  /** The first firing notification of `alertname` for `key` (its instance or service_name) since `since`. */
+  firingSince(alertname: string, key: string, since: number): AlertArrival | undefined {
     return this.arrivals.find(
-      (a) => a.alertname === alertname && a.instance === instance && a.status === 'firing' && a.at >= since,
+      (a) =>
+        a.alertname === alertname &&
+        (a.instance === key || a.service === key) &&
+        a.status === 'firing' &&
+        a.at >= since,
     );
   }
 

@@ -106,7 +106,7 @@ describe('Alertmanager configuration', () => {
     expect(readFileSync(join(runtime, 'secrets/smtp-password'), 'utf8')).toBe(envExample().SMTP_PASSWORD);
     const check = await runTool('amtool', ['check-config', file]);
     expect(check.code, check.stderr + check.stdout).toBe(0);
-    expect(check.stdout).toContain('5 inhibit rules');
+    expect(check.stdout).toContain('6 inhibit rules');
   });
 
   it('refuses to render when a variable the template needs is missing from the environment', async () => {

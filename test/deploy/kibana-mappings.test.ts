@@ -14,9 +14,17 @@ import { dataViewOf, fieldsOf, savedObjects } from './kibana-saved-objects.ts';
 const prefix = `kibanacheck${process.pid}`;
 const templates = indexTemplates(elasticsearchExporterConfigSchema.parse({ indexPrefix: prefix }));
 const defaults = indexTemplates(elasticsearchExporterConfigSchema.parse({}));
-const indices = { logs: `${prefix}-logs-default-2026.01.01`, traces: `${prefix}-traces-default-2026.01.01` };
+const indices = {
+  logs: `${prefix}-logs-default-2026.01.01`,
+  traces: `${prefix}-traces-default-2026.01.01`,
+  alerts: `${prefix}-alerts-default-2026.01.01`,
+};
 let url: string;
-const fields: Record<'logs' | 'traces', Map<string, string>> = { logs: new Map(), traces: new Map() };
+const fields: Record<'logs' | 'traces' | 'alerts', Map<string, string>> = {
+  logs: new Map(),
+  traces: new Map(),
+  alerts: new Map(),
+};
 
 async function es(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, {
@@ -32,7 +40,7 @@ async function es(method: string, path: string, body?: unknown): Promise<Record<
 beforeAll(async () => {
   url = sharedElasticsearchUrl();
   for (const { name, ...body } of templates) await es('PUT', `/_index_template/${name}`, body);
-  for (const signal of ['logs', 'traces'] as const) {
+  for (const signal of ['logs', 'traces', 'alerts'] as const) {
     await es('PUT', `/${indices[signal]}`);
     const mapping = (await es('GET', `/${indices[signal]}/_mapping`)) as Record<
       string,
@@ -44,12 +52,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!url) return;
-  await es('DELETE', `/${indices.logs},${indices.traces}?ignore_unavailable=true`).catch(() => undefined);
+  await es('DELETE', `/${indices.logs},${indices.traces},${indices.alerts}?ignore_unavailable=true`).catch(
+    () => undefined,
+  );
   for (const { name } of templates) await es('DELETE', `/_index_template/${name}`).catch(() => undefined);
 });
 
 describe('Kibana saved objects and Grafana datasources against the exporter mappings in Elasticsearch', () => {
-  const views: Record<string, 'logs' | 'traces'> = { 'otelgate-logs': 'logs', 'otelgate-traces': 'traces' };
+  const views: Record<string, 'logs' | 'traces' | 'alerts'> = {
+    'otelgate-logs': 'logs',
+    'otelgate-traces': 'traces',
+    'otelgate-alerts': 'alerts',
+  };
 
   it('points the data views at the indices the exporter writes by default', () => {
     for (const view of savedObjects().filter((o) => o.type === 'index-pattern')) {
@@ -83,9 +97,10 @@ describe('Kibana saved objects and Grafana datasources against the exporter mapp
       };
       for (const agg of vis.aggs) {
         if (!agg.params.field) continue;
-        expect(['keyword', 'date', 'date_nanos', 'long', 'byte'], `${object.id} ${agg.params.field}`).toContain(
-          fields[signal].get(agg.params.field),
-        );
+        expect(
+          ['keyword', 'date', 'date_nanos', 'long', 'byte', 'double'],
+          `${object.id} ${agg.params.field}`,
+        ).toContain(fields[signal].get(agg.params.field));
       }
     }
   });

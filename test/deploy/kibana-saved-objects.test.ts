@@ -5,13 +5,13 @@ const objects = savedObjects();
 const byKey = new Map(objects.map((o) => [`${o.type}/${o.id}`, o]));
 
 describe('Kibana saved objects (deploy/kibana/saved-objects.ndjson)', () => {
-  it('has data views over the log and trace indices, the four saved searches and the two dashboards', () => {
+  it('has data views over the log, trace and alert history indices, the saved searches and the three dashboards', () => {
     const titles = (type: string) => objects.filter((o) => o.type === type).map((o) => o.attributes.title);
-    expect(titles('index-pattern')).toEqual(['otelgate-logs-*', 'otelgate-traces-*']);
+    expect(titles('index-pattern')).toEqual(['otelgate-logs-*', 'otelgate-traces-*', 'otelgate-alerts-*']);
     expect(titles('search')).toEqual(
       expect.arrayContaining(['Errors', 'Authentication failures', 'Slow requests', 'Security events']),
     );
-    expect(titles('dashboard')).toEqual(['Log overview', 'Error analysis']);
+    expect(titles('dashboard')).toEqual(['Log overview', 'Error analysis', 'Alert history']);
   });
 
   it('gives every object a unique id and resolves every reference to an object in the file', () => {
@@ -48,5 +48,14 @@ describe('Kibana saved objects (deploy/kibana/saved-objects.ndjson)', () => {
       expect.arrayContaining(['@timestamp', 'otelgate.error.fingerprint', 'otelgate.error.category']),
     );
     expect(fieldsPerView.get('otelgate-traces')).toEqual(expect.arrayContaining(['@timestamp', 'trace.id']));
+    expect(fieldsPerView.get('otelgate-alerts')).toEqual(
+      expect.arrayContaining([
+        '@timestamp',
+        'attributes.alert.name',
+        'attributes.alert.status',
+        'attributes.alert.fingerprint',
+        'attributes.alert.duration_seconds',
+      ]),
+    );
   });
 });

@@ -75,6 +75,11 @@ export function indexTemplates(config: ElasticsearchExporterConfig) {
       attributes: {
         ...flatAttributes,
         properties: {
+          'alert.name': keyword,
+          'alert.status': keyword,
+          'alert.severity': keyword,
+          'alert.fingerprint': keyword,
+          'alert.acknowledged_by': keyword,
           'alert.duration_seconds': { type: 'double' },
           'alert.starts_at': { type: 'date' },
           'alert.ends_at': { type: 'date' },

@@ -29,17 +29,32 @@ interface StoredMark {
 }
 
 export class CrashMarks {
-  private readonly dir: string | undefined;
+  private dir: string | undefined;
   private readonly suspects = new Map<string, CrashMark>();
+  private readonly logger: Logger;
+  private writeFailed = false;
   /** What is in hand now, by partition (rewritten to disk as it changes). */
   private readonly inHand = new Map<string, CrashMark>();
 
   /** Without a directory nothing is noted (tests of other behaviour, a read-only deployment). */
   constructor(dir: string | undefined, logger: Logger) {
     this.dir = dir;
+    this.logger = logger;
     if (dir === undefined) return;
-    mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir)) {
+    let names: string[];
+    try {
+      mkdirSync(dir, { recursive: true });
+      names = readdirSync(dir);
+    } catch (error) {
+      // A read-only or missing volume must not keep the worker from running: it runs unguarded.
+      this.dir = undefined;
+      logger.error(
+        { err: error, dir },
+        'cannot keep crash marks in process.quarantine.dir; records that kill the worker are not quarantined',
+      );
+      return;
+    }
+    for (const name of names) {
       if (!name.endsWith('.json')) continue;
       try {
         const stored = JSON.parse(readFileSync(join(dir, name), 'utf8')) as StoredMark;
@@ -119,6 +134,11 @@ export class CrashMarks {
     if (suspect && committedThrough !== undefined && committedThrough >= suspect.last) this.suspects.delete(id);
   }
 
+  /** Where the marks are kept; undefined when they cannot be (then nothing is noted). */
+  get directory(): string | undefined {
+    return this.dir;
+  }
+
   private write(id: string, mark: CrashMark): void {
     if (this.dir === undefined) return;
     const stored: StoredMark = {
@@ -127,7 +147,14 @@ export class CrashMarks {
       crashes: mark.crashes,
       lastError: mark.lastError,
     };
-    writeFileSync(join(this.dir, `${id}.json`), JSON.stringify(stored));
+    try {
+      writeFileSync(join(this.dir, `${id}.json`), JSON.stringify(stored));
+    } catch (error) {
+      // A full disk must not stop delivery: the record goes on unguarded, and that is logged once.
+      if (!this.writeFailed)
+        this.logger.error({ err: error, dir: this.dir }, 'cannot write a crash mark; going on without');
+      this.writeFailed = true;
+    }
   }
 }
 

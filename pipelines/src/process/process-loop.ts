@@ -73,8 +73,8 @@ export async function startProcessLoop(options: StartProcessLoopOptions): Promis
   const marks = new CrashMarks(config.quarantine.maxCrashes > 0 ? config.quarantine.dir : undefined, logger);
   const noteExit = (code: number) => marks.noteExit(code);
   process.on('exit', noteExit);
-  const { dir: marksDir, maxCrashes, hangTimeoutMs } = config.quarantine;
-  const guard = marksDir && maxCrashes > 0 ? startBlockedLoopGuard(marksDir, hangTimeoutMs) : undefined;
+  const { maxCrashes, hangTimeoutMs } = config.quarantine;
+  const guard = marks.directory && maxCrashes > 0 ? startBlockedLoopGuard(marks.directory, hangTimeoutMs) : undefined;
   const inner = createBatchHandler({
     graph,
     decoder: options.decode ? wholeRecordDecoder(options.decode) : otlpRecordDecoder(chunkLimits),

@@ -43,7 +43,6 @@ export class MessageHandler {
     if (text.includes('\uFFFD')) this.#metrics.invalidUtf8.add(1, { transport });
     const record = toLogRecord(parsed, peerAddress, peerPort, BigInt(now) * 1_000_000n);
     this.#batcher.push(record, peerAddress, transport);
-    this.#metrics.received.add(1, { transport });
     return true;
   }
 

@@ -15,7 +15,8 @@ const RETRY_MAX_MS = 5_000;
 
 interface Batch {
   records: LogRecord[];
-  transports: string[];
+  /** Records per transport (udp, tcp): the metrics are counted per batch, not per message. */
+  transports: Map<string, number>;
   /** The one peer every record came from, or undefined when several (or none) did. */
   peer: string | undefined;
   mixed: boolean;
@@ -55,7 +56,7 @@ export class RecordBatcher {
     if (this.full) return false;
     const batch = this.#batch;
     batch.records.push(record);
-    batch.transports.push(transport);
+    batch.transports.set(transport, (batch.transports.get(transport) ?? 0) + 1);
     if (batch.records.length === 1) batch.peer = peer;
     else if (batch.peer !== peer) batch.mixed = true;
     this.#pending++;
@@ -88,6 +89,7 @@ export class RecordBatcher {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#batch.records.length === 0) return;
+    for (const [transport, count] of this.#batch.transports) this.#metrics.received.add(count, { transport });
     this.#queue.push(this.#batch);
     this.#batch = newBatch();
     this.#pump();
@@ -125,7 +127,9 @@ export class RecordBatcher {
       } catch (error) {
         const failure = asOtelgateError(error);
         if (!mappingFor(failure.kind).retryable || this.#closing) {
-          for (const transport of batch.transports) this.#metrics.dropped.add(1, { transport, reason: 'refused' });
+          for (const [transport, count] of batch.transports) {
+            this.#metrics.dropped.add(count, { transport, reason: 'refused' });
+          }
           this.#logger.error({ err: failure, records: batch.records.length }, 'buffer refused syslog records');
           return;
         }
@@ -149,5 +153,5 @@ export class RecordBatcher {
 }
 
 function newBatch(): Batch {
-  return { records: [], transports: [], peer: undefined, mixed: false };
+  return { records: [], transports: new Map(), peer: undefined, mixed: false };
 }

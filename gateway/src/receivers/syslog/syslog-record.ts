@@ -25,17 +25,40 @@ function int(key: string, value: number): KeyValue {
   return { key, value: { intValue: BigInt(value) } };
 }
 
+// Attributes shared between records where the value repeats (facility and version tables; the last
+// host, app, procid, msgid and peer): fewer objects per message on the receive path.
+const FACILITY = Array.from({ length: 24 }, (_, facility) => int('syslog.facility', facility));
+const VERSION = [int('syslog.version', 0), int('syslog.version', 1)];
+const last = new Map<string, KeyValue>();
+
+function shared(key: string, value: string): KeyValue {
+  const previous = last.get(key);
+  if (previous && (previous.value as { stringValue: string }).stringValue === value) return previous;
+  const kv = str(key, value);
+  last.set(key, kv);
+  return kv;
+}
+
+let lastPeer: { address: string; port: number; attributes: KeyValue[] } | undefined;
+
+function peerAttributes(address: string, port: number): KeyValue[] {
+  if (lastPeer?.address !== address || lastPeer.port !== port) {
+    lastPeer = { address, port, attributes: [str('network.peer.address', address), int('network.peer.port', port)] };
+  }
+  return lastPeer.attributes;
+}
+
 export function toLogRecord(
   message: SyslogMessage,
   peerAddress: string,
   peerPort: number,
   observedTimeUnixNano: bigint,
 ): LogRecord {
-  const attributes: KeyValue[] = [int('syslog.facility', message.facility), int('syslog.version', message.version)];
-  if (message.hostname !== undefined) attributes.push(str('syslog.hostname', message.hostname));
-  if (message.appname !== undefined) attributes.push(str('syslog.appname', message.appname));
-  if (message.procid !== undefined) attributes.push(str('syslog.procid', message.procid));
-  if (message.msgid !== undefined) attributes.push(str('syslog.msgid', message.msgid));
+  const attributes: KeyValue[] = [FACILITY[message.facility], VERSION[message.version]];
+  if (message.hostname !== undefined) attributes.push(shared('syslog.hostname', message.hostname));
+  if (message.appname !== undefined) attributes.push(shared('syslog.appname', message.appname));
+  if (message.procid !== undefined) attributes.push(shared('syslog.procid', message.procid));
+  if (message.msgid !== undefined) attributes.push(shared('syslog.msgid', message.msgid));
   if (message.structuredData) {
     const values: KeyValue[] = message.structuredData.map((element) => ({
       key: element.id,
@@ -45,7 +68,8 @@ export function toLogRecord(
     }));
     attributes.push({ key: 'syslog.structured_data', value: { kvlistValue: { values } } });
   }
-  attributes.push(str('network.peer.address', peerAddress), int('network.peer.port', peerPort));
+  const peer = peerAttributes(peerAddress, peerPort);
+  attributes.push(peer[0], peer[1]);
   const [severityNumber, severityText] = SEVERITIES[message.severity];
   return {
     timeUnixNano: message.timeUnixNano,

@@ -3,15 +3,16 @@
 // append at a time, so a checkpoint never runs ahead of the buffer.
 import { openSync, type Stats } from 'node:fs';
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
+import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
+import { encodeLogRecords } from '../logs/encode-log-records.ts';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
-import { encodeBatch } from './encode-batch.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
-import { LogBatch } from './log-batch.ts';
+import { LOG_BATCH_SCOPE, LogBatch } from './log-batch.ts';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -184,7 +185,14 @@ export class FilelogReceiver {
   async #flush(batch: LogBatch): Promise<void> {
     const { config, submit, shared, logger } = this.#options;
     if (batch.count > 0) {
-      const body = encodeBatch(batch);
+      const body =
+        encodeLogRecords(
+          [...batch.groups].map(([reader, group]) => ({
+            resource: reader.resourceAttributes,
+            scopeName: LOG_BATCH_SCOPE,
+            records: group.records,
+          })),
+        ) ?? encodeLogs(batch.toLogsData());
       // Say what is in flight first: after a kill now, these lines are sent again identically.
       this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;

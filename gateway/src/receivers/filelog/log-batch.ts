@@ -3,7 +3,8 @@
 import type { LogRecord, LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { FileReader } from './file-reader.ts';
 
-const SCOPE = { name: 'otelgate/filelog', version: '', attributes: [], droppedAttributesCount: 0 };
+export const LOG_BATCH_SCOPE = 'otelgate/filelog';
+const SCOPE = { name: LOG_BATCH_SCOPE, version: '', attributes: [], droppedAttributesCount: 0 };
 
 interface FileGroup {
   records: LogRecord[];

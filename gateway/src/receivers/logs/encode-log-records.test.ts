@@ -2,9 +2,9 @@ import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch } from './encode-batch.ts';
-import type { FileReader } from './file-reader.ts';
-import { LogBatch } from './log-batch.ts';
+import type { FileReader } from '../filelog/file-reader.ts';
+import { LOG_BATCH_SCOPE, LogBatch } from '../filelog/log-batch.ts';
+import { encodeLogRecords } from './encode-log-records.ts';
 
 function record(body: string, attributes: KeyValue[], extra: Partial<LogRecord> = {}): LogRecord {
   return {
@@ -29,7 +29,18 @@ function fakeReader(resourceAttributes: KeyValue[]): FileReader {
   return { resourceAttributes, durableOffset: 0 } as unknown as FileReader;
 }
 
-describe('encodeBatch', () => {
+function encodeGroups(batch: LogBatch): Uint8Array {
+  const groups = [...batch.groups].map(([reader, group]) => ({
+    resource: reader.resourceAttributes,
+    scopeName: LOG_BATCH_SCOPE,
+    records: group.records,
+  }));
+  const bytes = encodeLogRecords(groups);
+  if (!bytes) throw new Error('not encoded');
+  return bytes;
+}
+
+describe('encodeLogRecords', () => {
   it('writes the same bytes as the generic encoder', () => {
     const batch = new LogBatch(100, 1 << 20);
     const pod = fakeReader([
@@ -47,12 +58,26 @@ describe('encodeBatch', () => {
     batch.add(pod, record(`lone \ud800 surrogate ${'x'.repeat(300)}`, stdout), 1);
     batch.add(plain, record('plain line', plainAttributes), 1);
     batch.add(plain, record('', plainAttributes, { severityText: 'wärn', severityNumber: 13 }), 1);
-    expect(Buffer.from(encodeBatch(batch)).equals(Buffer.from(encodeLogs(batch.toLogsData())))).toBe(true);
+    expect(Buffer.from(encodeGroups(batch)).equals(Buffer.from(encodeLogs(batch.toLogsData())))).toBe(true);
   });
 
-  it('falls back to the generic encoder for what it does not handle (a double attribute)', () => {
+  it('writes structured data (nested key-value lists) as the generic encoder does', () => {
+    const batch = new LogBatch(100, 1 << 20);
+    const sd: KeyValue = {
+      key: 'syslog.structured_data',
+      value: { kvlistValue: { values: [{ key: 'ex@1', value: { kvlistValue: { values: [str('k', 'v')] } } }] } },
+    };
+    batch.add(fakeReader([]), record('msg', [{ key: 'syslog.facility', value: { intValue: 16n } }, sd]), 1);
+    expect(Buffer.from(encodeGroups(batch)).equals(Buffer.from(encodeLogs(batch.toLogsData())))).toBe(true);
+  });
+
+  it('leaves what it does not handle (a double attribute) to the generic encoder', () => {
     const batch = new LogBatch(100, 1 << 20);
     batch.add(fakeReader([]), record('x', [{ key: 'ratio', value: { doubleValue: 0.5 } }]), 1);
-    expect(Buffer.from(encodeBatch(batch)).equals(Buffer.from(encodeLogs(batch.toLogsData())))).toBe(true);
+    expect(
+      encodeLogRecords([
+        { resource: [], scopeName: LOG_BATCH_SCOPE, records: batch.groups.values().next().value?.records ?? [] },
+      ]),
+    ).toBeUndefined();
   });
 });

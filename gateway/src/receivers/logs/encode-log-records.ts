@@ -1,22 +1,27 @@
-// Encodes a filelog batch to an ExportLogsServiceRequest, byte for byte what the generic encoder
-// (encodeLogs(batch.toLogsData())) writes, without its generic two-pass walk: every record of a
-// file carries the same attribute list, so it is encoded once per file and copied, and bodies are
-// measured and written by Buffer's native UTF-8 routines. Hot path: this runs for every line.
+// Encodes log records to an ExportLogsServiceRequest, byte for byte what the generic encoder
+// (pipelines/src/otlp/encode.ts) writes for the same LogsData, without its generic two-pass walk:
+// the receivers share attribute objects between records (a file's path, a sender's host), so each
+// KeyValue is encoded once and copied, and bodies are measured and written by Buffer's native
+// UTF-8 routines. Hot path: this runs for every line and message. Returns undefined for what it
+// does not handle (then the caller uses the generic encoder).
 import type { AnyValue, KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
-import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import { varintSize, writeVarint } from '@otelgate/pipelines/otlp/wire-writer.ts';
-import type { LogBatch } from './log-batch.ts';
 
-const SCOPE_NAME = 'otelgate/filelog';
-/** ScopeLogs.scope: InstrumentationScope { name } (what LogBatch puts there). */
-const SCOPE_FIELD = Buffer.concat([
-  Buffer.from([0x0a, 2 + SCOPE_NAME.length, 0x0a, SCOPE_NAME.length]),
-  Buffer.from(SCOPE_NAME),
-]);
+export interface RecordGroup {
+  resource: KeyValue[];
+  /** InstrumentationScope.name (no version, attributes or dropped count). */
+  scopeName: string;
+  records: LogRecord[];
+}
 
-/** Encoded repeated-KeyValue entries of an attribute list, by field number; undefined for value kinds not handled here. */
-const entriesCache = new WeakMap<KeyValue[], Buffer | null>();
+/** ScopeLogs.scope field: InstrumentationScope { name }. */
+function scopeField(name: string): Buffer {
+  return lengthDelimited(0x0a, lengthDelimited(0x0a, Buffer.from(name, 'utf8')));
+}
+
+/** A KeyValue's entry in LogRecord.attributes (field 6), kept for KeyValue objects shared between records. */
+const entryCache = new WeakMap<KeyValue, Buffer>();
 
 function anyValueBytes(value: AnyValue): Buffer | undefined {
   if ('stringValue' in value) return lengthDelimited(0x0a, Buffer.from(value.stringValue, 'utf8'));
@@ -27,7 +32,18 @@ function anyValueBytes(value: AnyValue): Buffer | undefined {
     writeVarint(out, 1, n);
     return out;
   }
+  if ('kvlistValue' in value) {
+    const entries = attributeEntries(value.kvlistValue.values, 1);
+    return entries && lengthDelimited(0x32, entries);
+  }
   return undefined;
+}
+
+function keyValueBytes(kv: KeyValue): Buffer | undefined {
+  const value = anyValueBytes(kv.value);
+  if (!value) return undefined;
+  const key = kv.key.length > 0 ? lengthDelimited(0x0a, Buffer.from(kv.key, 'utf8')) : Buffer.alloc(0);
+  return Buffer.concat([key, lengthDelimited(0x12, value)]);
 }
 
 function lengthDelimited(tag: number, payload: Buffer): Buffer {
@@ -38,25 +54,20 @@ function lengthDelimited(tag: number, payload: Buffer): Buffer {
   return out;
 }
 
-/** `field` entries (tag, length, KeyValue) for every attribute; cached per list for field 6. */
+/** `field` entries (tag, length, KeyValue) for every attribute; field 6 entries of a KeyValue are kept. */
 function attributeEntries(list: KeyValue[], field: number): Buffer | undefined {
-  if (field === 6) {
-    const cached = entriesCache.get(list);
-    if (cached !== undefined) return cached ?? undefined;
-  }
   const parts: Buffer[] = [];
   for (const kv of list) {
-    const value = anyValueBytes(kv.value);
-    if (!value) {
-      if (field === 6) entriesCache.set(list, null);
-      return undefined;
+    let entry = field === 6 ? entryCache.get(kv) : undefined;
+    if (!entry) {
+      const bytes = keyValueBytes(kv);
+      if (!bytes) return undefined;
+      entry = lengthDelimited((field << 3) | 2, bytes);
+      if (field === 6) entryCache.set(kv, entry);
     }
-    const key = kv.key.length > 0 ? lengthDelimited(0x0a, Buffer.from(kv.key, 'utf8')) : Buffer.alloc(0);
-    parts.push(lengthDelimited((field << 3) | 2, Buffer.concat([key, lengthDelimited(0x12, value)])));
+    parts.push(entry);
   }
-  const entries = Buffer.concat(parts);
-  if (field === 6) entriesCache.set(list, entries);
-  return entries;
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
 function fieldSize(length: number): number {
@@ -76,28 +87,36 @@ function recordSize(record: LogRecord, attributes: Buffer): number {
   return n + attributes.length;
 }
 
-export function encodeBatch(batch: LogBatch): Uint8Array {
+export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
   // First pass: sizes of every record, scope and resource.
-  const groups: { resource: Buffer; records: LogRecord[]; attributes: Buffer[]; sizes: number[]; scope: number }[] = [];
+  const groups: {
+    resource: Buffer;
+    scope: Buffer;
+    records: LogRecord[];
+    attributes: Buffer[];
+    sizes: number[];
+    scopeLength: number;
+  }[] = [];
   let total = 0;
-  for (const [reader, group] of batch.groups) {
-    if (group.records.length === 0) continue;
-    const resource = attributeEntries(reader.resourceAttributes, 1);
-    if (!resource) return encodeLogs(batch.toLogsData());
+  for (const { resource: resourceAttributes, scopeName, records } of input) {
+    if (records.length === 0) continue;
+    const resource = attributeEntries(resourceAttributes, 1);
+    if (!resource) return undefined;
+    const scope = scopeField(scopeName);
     const sizes: number[] = [];
     const attributes: Buffer[] = [];
-    let scope = SCOPE_FIELD.length;
-    for (const record of group.records) {
+    let scopeLength = scope.length;
+    for (const record of records) {
       const entries = attributeEntries(record.attributes, 6);
       const size = entries ? recordSize(record, entries) : -1;
-      if (size < 0 || !entries) return encodeLogs(batch.toLogsData());
+      if (size < 0 || !entries) return undefined;
       sizes.push(size);
       attributes.push(entries);
-      scope += fieldSize(size);
+      scopeLength += fieldSize(size);
     }
-    const resourceLogs = fieldSize(resource.length) + fieldSize(scope);
+    const resourceLogs = fieldSize(resource.length) + fieldSize(scopeLength);
     total += fieldSize(resourceLogs);
-    groups.push({ resource, records: group.records, attributes, sizes, scope });
+    groups.push({ resource, scope, records, attributes, sizes, scopeLength });
   }
   // Second pass: write.
   const out = Buffer.allocUnsafe(total);
@@ -107,11 +126,11 @@ export function encodeBatch(batch: LogBatch): Uint8Array {
     pos = writeVarint(out, pos, length);
   };
   for (const group of groups) {
-    header(0x0a, fieldSize(group.resource.length) + fieldSize(group.scope));
+    header(0x0a, fieldSize(group.resource.length) + fieldSize(group.scopeLength));
     header(0x0a, group.resource.length);
     pos += group.resource.copy(out, pos);
-    header(0x12, group.scope);
-    pos += SCOPE_FIELD.copy(out, pos);
+    header(0x12, group.scopeLength);
+    pos += group.scope.copy(out, pos);
     for (let i = 0; i < group.records.length; i++) {
       const record = group.records[i];
       header(0x12, group.sizes[i]);
@@ -141,6 +160,6 @@ export function encodeBatch(batch: LogBatch): Uint8Array {
       pos += group.attributes[i].copy(out, pos);
     }
   }
-  if (pos !== total) throw new Error(`filelog encoder wrote ${pos} bytes, sized ${total}`);
+  if (pos !== total) throw new Error(`log record encoder wrote ${pos} bytes, sized ${total}`);
   return out;
 }

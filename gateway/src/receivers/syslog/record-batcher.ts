@@ -5,6 +5,7 @@ import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-ki
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
+import { encodeLogRecords } from '../logs/encode-log-records.ts';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { SyslogConfig } from './config.ts';
 import type { SyslogMetrics } from './metrics.ts';
@@ -109,15 +110,17 @@ export class RecordBatcher {
   }
 
   async #append(batch: Batch): Promise<void> {
-    const body = encodeLogs({
-      resourceLogs: [
-        {
-          resource: { attributes: [], droppedAttributesCount: 0 },
-          scopeLogs: [{ scope: SCOPE, logRecords: batch.records, schemaUrl: '' }],
-          schemaUrl: '',
-        },
-      ],
-    });
+    const body =
+      encodeLogRecords([{ resource: [], scopeName: SCOPE.name, records: batch.records }]) ??
+      encodeLogs({
+        resourceLogs: [
+          {
+            resource: { attributes: [], droppedAttributesCount: 0 },
+            scopeLogs: [{ scope: SCOPE, logRecords: batch.records, schemaUrl: '' }],
+            schemaUrl: '',
+          },
+        ],
+      });
     const peerAddress = batch.mixed ? undefined : batch.peer;
     let delay = RETRY_MIN_MS;
     for (;;) {

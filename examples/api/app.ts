@@ -21,6 +21,7 @@ export type ApiDeps = {
 export function createApp({ pool, redis, queue, logger, audit, allowedOrigins }: ApiDeps): express.Express {
   const app = express();
   app.use(express.json());
+  app.use(accessLog(logger));
   app.use(cors(allowedOrigins));
 
   // A PostgreSQL query and a Redis round trip inside one request: three spans in one trace.
@@ -68,6 +69,26 @@ function cors(allowedOrigins: string[]) {
       res.setHeader('timing-allow-origin', origin);
     }
     if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  };
+}
+
+/**
+ * One access-log line per request, common log format plus the response time in ms, as a web
+ * server writes it: the gateway's logmetrics processor turns these lines into the
+ * access_log_request_duration_seconds histogram (deploy/otelgate/otelgate.yaml).
+ */
+function accessLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const when = new Date().toISOString();
+      const bytes = res.getHeader('content-length') ?? '-';
+      logger.info(
+        `${req.ip ?? '-'} - - [${when}] "${req.method} ${req.originalUrl} HTTP/${req.httpVersion}" ${res.statusCode} ${bytes} ${ms.toFixed(3)}`,
+      );
+    });
     next();
   };
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RE2JS } from 're2js';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess, eventually, otelEnv } from './support/app-process.ts';
 import { OtlpCapture } from './support/otlp-capture.ts';
@@ -91,6 +94,21 @@ describe('@otelgate/node on examples/api', () => {
     expect(spans().some((s) => s.spanId === log.spanId && s.traceId === log.traceId)).toBe(true);
     // The JSON line pino writes to stdout carries the same ids.
     expect(api.output.join('')).toContain(`"trace_id":"${log.traceId}"`);
+  });
+
+  it("exports one access-log line per request that the stack's logmetrics pattern reads (deploy/otelgate/otelgate.yaml)", async () => {
+    await fetch(`${base}/api/items/8`);
+    const line = await eventually(
+      () => flattenLogs(capture.requests.logs).find((l) => String(l.body).includes('"GET /api/items/8 HTTP/1.1"')),
+      'the access-log line for item 8',
+    );
+    const { processors } = parse(readFileSync('deploy/otelgate/otelgate.yaml', 'utf8')) as {
+      processors: { logmetrics: { metrics: { pattern?: string }[] } };
+    };
+    const matcher = RE2JS.compile(processors.logmetrics.metrics[0].pattern ?? '').matcher(String(line.body));
+    expect(matcher.find()).toBe(true);
+    expect(matcher.group('status')).toBe('200');
+    expect(Number(matcher.group('response_time_ms'))).toBeGreaterThan(0);
   });
 
   it('exports winston records through OtelgateWinstonTransport with the request trace id', async () => {

@@ -20,7 +20,8 @@ export type Owner = 'ingest' | 'process' | 'either';
 
 /** The role that must expose a metric when ingest and process run as separate processes. */
 export function ownerOf(name: string): Owner {
-  if (/^otelgate_(receiver_|buffer_append_duration)/.test(name)) return 'ingest';
+  // otelgate_kafka_writable is reported only where appends are taken (buffer/kafka/metrics.ts).
+  if (/^otelgate_(receiver_|buffer_append_duration|kafka_writable|kafka_refused_appends)/.test(name)) return 'ingest';
   if (/^otelgate_process_gc_/.test(name)) return 'either';
   if (/^otelgate_(process_|processor_|exporter_|prometheus_|elasticsearch_|consumer_)/.test(name)) return 'process';
   return 'either';
@@ -31,6 +32,9 @@ export function ownerOf(name: string): Owner {
  * otelgate_kafka_* instead; docs/CONFIG.md, buffer.kafka).
  */
 export const EMBEDDED_LOG_ONLY = /^otelgate_buffer_(bytes|records|writable|refused_appends)/;
+
+/** Metrics of the Kafka buffer, which an embedded-log gateway does not have. */
+export const KAFKA_ONLY = /^otelgate_kafka_/;
 
 export interface Scrape {
   names: Set<string>;

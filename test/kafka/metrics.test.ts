@@ -36,6 +36,7 @@ describe('Kafka buffer metrics', () => {
       producer: buffer.producer,
       consumers: () => buffer.consumers(),
       deadLetters: buffer.deadLetters,
+      appendsHere: true,
     });
     closers.push(async () => unregister());
 
@@ -70,5 +71,30 @@ describe('Kafka buffer metrics', () => {
     expect(at('otelgate_kafka_dead_letters', { stage: 'decode' })).toBe(1);
     expect(at('otelgate_kafka_committed_offset', { signal: 'logs', partition: '0' })).toBe(3);
     expect(at('otelgate_kafka_consumer_lag', { signal: 'logs', partition: '0' })).toBe(3);
+    expect(at('otelgate_kafka_refused_appends', { kind: 'unavailable' })).toBe(0);
+  });
+
+  it('reports no otelgate_kafka_writable on a process-only worker (whose producer is not started), refusals at 0', async () => {
+    const buffer = openKafkaBuffer(testKafkaConfig(brokers), { logger });
+    closers.push(() => buffer.close());
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    const unregister = registerKafkaBufferMetrics(provider.getMeter('test'), {
+      producer: buffer.producer,
+      consumers: () => [],
+      deadLetters: buffer.deadLetters,
+      appendsHere: false,
+    });
+    closers.push(async () => unregister());
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const { resourceMetrics } = await reader.collect();
+      const names = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
+      expect(names).toContain('otelgate_kafka_refused_appends');
+      const writable = resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === 'otelgate_kafka_writable');
+      expect(writable?.dataPoints ?? []).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   });
 });

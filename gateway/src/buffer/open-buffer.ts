@@ -32,6 +32,7 @@ export async function openBuffer(
       producer: kafka.producer,
       consumers: () => kafka.consumers(),
       deadLetters: kafka.deadLetters,
+      appendsHere: config.service.role !== 'process',
     });
     if (config.service.role !== 'process') {
       // Connect now so /readyz is true from the start; a broker that is down is not fatal:

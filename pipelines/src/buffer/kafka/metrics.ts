@@ -11,14 +11,24 @@ export interface KafkaBufferParts {
   /** The consumers running in this process (none in the ingest role). */
   consumers: () => readonly KafkaConsumer[];
   deadLetters: KafkaDeadLetters;
+  /**
+   * Whether this process takes appends (ingest and `both`; not a process-only worker). Only then
+   * is `otelgate_kafka_writable` reported: a worker's producer is not started, and reporting it
+   * (or starting it by asking) would fire OtelgateBufferNotWritable on every worker.
+   */
+  appendsHere: boolean;
 }
+
+/** The refusal kinds the producer counts; reported at 0 before the first, so rate() and alerts work. */
+const REFUSAL_KINDS = ['unavailable', 'payload-too-large', 'internal'];
 
 const LAG_TIMEOUT_MS = 5_000;
 
 /** Declares the `otelgate_kafka_*` instruments on `meter`; returns a function that removes them. */
 export function registerKafkaBufferMetrics(meter: Meter, parts: KafkaBufferParts): () => void {
   const writable = meter.createObservableGauge('otelgate_kafka_writable', {
-    description: '1 while the Kafka producer accepts appends; 0 while the broker is unreachable.',
+    description:
+      '1 while the Kafka producer accepts appends; 0 while the broker is unreachable. Only where appends are taken (not on process-only workers).',
   });
   const appended = meter.createObservableCounter('otelgate_kafka_appended_messages', {
     description: 'Messages Kafka acknowledged (acks=all), after splitting and merging.',
@@ -57,10 +67,11 @@ export function registerKafkaBufferMetrics(meter: Meter, parts: KafkaBufferParts
 
   const callback: Parameters<Meter['addBatchObservableCallback']>[0] = async (result) => {
     const { producer } = parts;
-    result.observe(writable, producer.isWritable() ? 1 : 0);
+    if (parts.appendsHere) result.observe(writable, producer.isWritable() ? 1 : 0);
     result.observe(appended, producer.stats.appendedMessages);
     result.observe(appendedBytes, producer.stats.appendedBytes);
-    for (const [kind, count] of Object.entries(producer.stats.refused)) result.observe(refused, count, { kind });
+    const refusals = { ...Object.fromEntries(REFUSAL_KINDS.map((kind) => [kind, 0])), ...producer.stats.refused };
+    for (const [kind, count] of Object.entries(refusals)) result.observe(refused, count, { kind });
     for (const [stage, count] of parts.deadLetters.written) result.observe(deadLetters, count, { stage });
     const consumers = parts.consumers();
     if (consumers.length === 0) return;

@@ -1,4 +1,5 @@
-// The admin token: endpoints that change state or show data (dead letters, the tap, reload) need
+// The admin token: endpoints that change state or show data (dead letters, the tap, reload, alert
+// acknowledgement) need
 // `Authorization: Bearer <admin.token>`; health, readiness, metrics and status stay open.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

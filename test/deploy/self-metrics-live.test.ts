@@ -148,6 +148,10 @@ describe('the names dashboards and rules read are on a live gateway /metrics', (
     expect(result.delivered.elasticsearch).toBeGreaterThan(0);
     expect(result.delivered.prometheus).toBeGreaterThan(0);
     expect(result.missing).toEqual([]);
+    // OtelgateBufferNotWritable reads otelgate_kafka_writable: the ingest replica reports it at 1,
+    // the worker (whose producer takes no appends) not at all, so the alert cannot fire on workers.
+    expect((await scrape(ingest.adminUrl)).sum('otelgate_kafka_writable')).toBe(1);
+    expect((await scrape(worker.adminUrl)).names.has('otelgate_kafka_writable')).toBe(false);
   }, 120_000);
 });
 

@@ -135,6 +135,8 @@ it('delivers every line, as one record, across repeated SIGKILLs while files rot
     await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 1000));
     events.push(`kill at line ${written.length}`);
     await gateway.kill('SIGKILL');
+    if (process.env.OTELGATE_FILELOG_KILL_DEBUG)
+      appendFileSync(join(root, 'gateway.out'), `${gateway.output.join('\n')}\n`);
     gateway = await startGatewayProcess({ dir, ports, config });
     events.push(`up at line ${written.length}`);
   }

@@ -23,6 +23,13 @@ import { fileAttributes, resourceAttributesOf } from './path-attributes.ts';
 import { type AssembledRecord, RecordAssembler } from './record-assembler.ts';
 import type { RecordBuilder } from './record-builder.ts';
 
+/** What a truncated file held: its first bytes, where reading was, and what of that was durable. */
+export interface TruncatedContent {
+  bytes: Buffer;
+  offset: number;
+  durable: number;
+}
+
 export interface FileReaderShared {
   config: FilelogConfig;
   lineStart: RE2JS | undefined;
@@ -31,7 +38,7 @@ export interface FileReaderShared {
   /** One read buffer for every file, `maxLogSizeBytes + 1` long: a line that fills it is too long. */
   readBuffer: Buffer;
   /** A file was truncated: what it held before, so its copy (copytruncate) continues from there. */
-  onTruncated(before: { bytes: Buffer; offset: number }): void;
+  onTruncated(before: TruncatedContent): void;
 }
 
 export class FileReader {
@@ -101,14 +108,18 @@ export class FileReader {
    * Checks the file at its path for copytruncate (smaller than what was read, or its first bytes
    * changed) and starts over from its beginning if so.
    */
-  checkTruncation(batch: LogBatch, size: number): { bytes: Buffer; offset: number } | undefined {
+  checkTruncation(batch: LogBatch, size: number): TruncatedContent | undefined {
     if (size >= this.offset && this.fingerprint.matches(this.#fd, size)) return undefined;
     this.#shared.metrics.rotations.add(1, { kind: 'truncate' });
-    const before = { bytes: this.fingerprint.bytes, offset: this.offset };
+    const before = { bytes: this.fingerprint.bytes, offset: this.offset, durable: this.durableOffset };
     this.#withBatch(batch, () => {
       for (const assembler of this.#assemblers.values()) assembler.flush();
     });
+    // The offsets belonged to the old content: a checkpoint pairing them with the new fingerprint
+    // would make a restart skip that much of the new content.
     this.offset = 0;
+    this.durableOffset = 0;
+    this.replay = [];
     this.#skipping = false;
     this.#tail.offset = -1;
     this.fingerprint.reset();

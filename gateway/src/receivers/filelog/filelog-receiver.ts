@@ -1,7 +1,7 @@
 // The filelog receiver's loop: find files, read what was appended, append it to the buffer as
 // one OTLP logs request, and only then move each file's checkpoint past what was sent. One
 // append at a time, so a checkpoint never runs ahead of the buffer.
-import { openSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
-import { FileReader, type FileReaderShared } from './file-reader.ts';
+import { FileReader, type FileReaderShared, type TruncatedContent } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
 import { LOG_BATCH_SCOPE, LogBatch } from './log-batch.ts';
 
@@ -38,13 +38,13 @@ export class FilelogReceiver {
   /** The last append succeeded but the checkpoint file still shows it pending. */
   #checkpointStale = false;
   /** What truncated files held before (copytruncate): their copy, found next, continues from there. */
-  #truncated: { bytes: Buffer; offset: number; at: number }[] = [];
+  #truncated: (TruncatedContent & { at: number })[] = [];
 
   constructor(options: FilelogReceiverOptions) {
     this.#options = options;
   }
 
-  noteTruncated(before: { bytes: Buffer; offset: number }): void {
+  noteTruncated(before: TruncatedContent): void {
     this.#truncated.push({ ...before, at: Date.now() });
   }
 
@@ -119,6 +119,7 @@ export class FilelogReceiver {
       }
       const opened = this.#open(file.path, file.stats);
       if (opened) {
+        seen.add(opened.key);
         this.#readers.set(opened.key, opened);
         this.#sizes.set(opened, file.stats.size);
       }
@@ -149,12 +150,23 @@ export class FilelogReceiver {
       logger.warn({ err: error, path }, 'cannot open a matched log file; will retry');
       return undefined;
     }
-    const reader = new FileReader(path, fd, stats, 0, shared);
+    // The path may have been renamed and re-created between the listing and the open: the file
+    // is the one the descriptor holds, whatever the listing said.
+    const opened = fstatSync(fd);
+    const identity = opened.ino === stats.ino && opened.dev === stats.dev ? stats : opened;
+    const existing = this.#readers.get(`${identity.dev}:${identity.ino}`);
+    if (existing) {
+      closeSync(fd); // already followed (it was renamed here from a name listed earlier)
+      existing.gone = false;
+      existing.missedPolls = 0;
+      return undefined;
+    }
+    const reader = new FileReader(path, fd, identity, 0, shared);
     const checkpoint = checkpoints.claim(path, reader.fingerprint.bytes);
     let offset = 0;
-    if (checkpoint) offset = checkpoint.offset <= stats.size ? checkpoint.offset : 0;
-    else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = stats.size;
-    else if (!this.#firstPoll) offset = this.#copiedFrom(reader.fingerprint.bytes, stats.size);
+    if (checkpoint) offset = checkpoint.offset <= identity.size ? checkpoint.offset : 0;
+    else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = identity.size;
+    else if (!this.#firstPoll) offset = this.#copiedFrom(reader.fingerprint.bytes, identity.size);
     if (checkpoint?.pending && offset === checkpoint.offset) {
       reader.replay = checkpoint.pending.map((range) => ({
         until: range.to,
@@ -163,6 +175,16 @@ export class FilelogReceiver {
     }
     reader.offset = offset;
     reader.durableOffset = offset;
+    logger.debug(
+      {
+        path,
+        key: reader.key,
+        offset,
+        size: identity.size,
+        claimed: checkpoint && { path: checkpoint.path, offset: checkpoint.offset, length: checkpoint.length },
+      },
+      'following a log file',
+    );
     return reader;
   }
 
@@ -214,6 +236,8 @@ export class FilelogReceiver {
         }
       }
     }
+    // A truncated file's lines read before the truncation were in this batch: durable now.
+    for (const entry of this.#truncated) entry.durable = entry.offset;
     for (const [reader, group] of batch.groups) {
       reader.durableOffset = group.committable;
       if (reader.replay.length > 0) reader.replay = reader.replay.filter((range) => range.until > reader.durableOffset);
@@ -266,7 +290,17 @@ export class FilelogReceiver {
     // A truncated file's old content, for its copy should the gateway stop before finding it.
     for (const entry of this.#truncated) {
       if (entry.bytes.length === 0) continue;
-      files.push({ hash: hashOf(entry.bytes), length: entry.bytes.length, offset: entry.offset, path: '' });
+      const checkpoint: Checkpoint = {
+        hash: hashOf(entry.bytes),
+        length: entry.bytes.length,
+        offset: entry.durable,
+        path: '',
+      };
+      // Lines read before the truncation and being appended now: re-sent identically if need be.
+      if (inFlight && entry.durable < entry.offset) {
+        checkpoint.pending = [{ to: entry.offset, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) }];
+      }
+      files.push(checkpoint);
     }
     this.#options.checkpoints.write(files);
   }

@@ -150,7 +150,9 @@ async function errorBurst(stack: AlertLatencyStack): Promise<FaultTarget> {
   const gateway = await startGatewayProcess({
     config: {
       log: { level: 'warn' },
-      processors: { errorburst: { alertmanagerUrl: stack.alertmanagerUrl, labels: { stack: 'otelgate' } } },
+      // Its own `stack`: PostgresDown and RedisDown, failing in the same round, inhibit
+      // ServiceErrorBurst of their stack (alertmanager.yml), as they should in production.
+      processors: { errorburst: { alertmanagerUrl: stack.alertmanagerUrl, labels: { stack: 'error-burst-test' } } },
       pipelines: { traces: { processors: ['errorburst'], exporters: ['file'] } },
     },
     env: { LOG_LEVEL: 'warn' },

@@ -122,6 +122,7 @@ async function drain(c: Case): Promise<Record<string, number | string> | undefin
         },
       },
       exporters,
+      ...(c.processors ? { processors: Object.fromEntries(c.processors.map((id) => [id, {}])) } : {}),
       // No processors key: the default chain for traces (geoip, redact, errors). With processors
       // given, the logs pipeline gets them too, so its default geoip is not loaded either.
       pipelines: c.processors

@@ -213,6 +213,7 @@ export class FilelogReceiver {
             resource: reader.resourceAttributes,
             scopeName: LOG_BATCH_SCOPE,
             records: group.records,
+            sharedAttributeLists: !config.parseJson,
           })),
         ) ?? encodeLogs(batch.toLogsData());
       // Say what is in flight first: after a kill now, these lines are sent again identically.

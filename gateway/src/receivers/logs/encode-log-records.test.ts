@@ -34,6 +34,7 @@ function encodeGroups(batch: LogBatch): Uint8Array {
     resource: reader.resourceAttributes,
     scopeName: LOG_BATCH_SCOPE,
     records: group.records,
+    sharedAttributeLists: true,
   }));
   const bytes = encodeLogRecords(groups);
   if (!bytes) throw new Error('not encoded');
@@ -76,7 +77,12 @@ describe('encodeLogRecords', () => {
     batch.add(fakeReader([]), record('x', [{ key: 'ratio', value: { doubleValue: 0.5 } }]), 1);
     expect(
       encodeLogRecords([
-        { resource: [], scopeName: LOG_BATCH_SCOPE, records: batch.groups.values().next().value?.records ?? [] },
+        {
+          resource: [],
+          scopeName: LOG_BATCH_SCOPE,
+          records: batch.groups.values().next().value?.records ?? [],
+          sharedAttributeLists: false,
+        },
       ]),
     ).toBeUndefined();
   });

@@ -13,6 +13,8 @@ export interface RecordGroup {
   /** InstrumentationScope.name (no version, attributes or dropped count). */
   scopeName: string;
   records: LogRecord[];
+  /** The records share a few attribute lists (a file's): their encoding is kept per list. */
+  sharedAttributeLists: boolean;
 }
 
 /** ScopeLogs.scope field: InstrumentationScope { name }. */
@@ -22,6 +24,35 @@ function scopeField(name: string): Buffer {
 
 /** A KeyValue's entry in LogRecord.attributes (field 6), kept for KeyValue objects shared between records. */
 const entryCache = new WeakMap<KeyValue, Buffer>();
+/** A record's attribute entries and their total length, kept per list for lists shared between records (a file's). */
+const listCache = new WeakMap<KeyValue[], RecordEntries>();
+
+interface RecordEntries {
+  parts: Buffer[];
+  length: number;
+}
+
+/** LogRecord.attributes entries, without concatenating them (written one after the other). */
+function recordEntries(list: KeyValue[], shared: boolean): RecordEntries | undefined {
+  const cached = shared ? listCache.get(list) : undefined;
+  if (cached) return cached;
+  const parts: Buffer[] = [];
+  let length = 0;
+  for (const kv of list) {
+    let entry = entryCache.get(kv);
+    if (!entry) {
+      const bytes = keyValueBytes(kv);
+      if (!bytes) return undefined;
+      entry = lengthDelimited(0x32, bytes);
+      entryCache.set(kv, entry);
+    }
+    parts.push(entry);
+    length += entry.length;
+  }
+  const entries = { parts, length };
+  if (shared) listCache.set(list, entries);
+  return entries;
+}
 
 function anyValueBytes(value: AnyValue): Buffer | undefined {
   if ('stringValue' in value) return lengthDelimited(0x0a, Buffer.from(value.stringValue, 'utf8'));
@@ -54,20 +85,15 @@ function lengthDelimited(tag: number, payload: Buffer): Buffer {
   return out;
 }
 
-/** `field` entries (tag, length, KeyValue) for every attribute; field 6 entries of a KeyValue are kept. */
+/** `field` entries (tag, length, KeyValue) for every attribute (resource attributes, key-value lists). */
 function attributeEntries(list: KeyValue[], field: number): Buffer | undefined {
   const parts: Buffer[] = [];
   for (const kv of list) {
-    let entry = field === 6 ? entryCache.get(kv) : undefined;
-    if (!entry) {
-      const bytes = keyValueBytes(kv);
-      if (!bytes) return undefined;
-      entry = lengthDelimited((field << 3) | 2, bytes);
-      if (field === 6) entryCache.set(kv, entry);
-    }
-    parts.push(entry);
+    const bytes = keyValueBytes(kv);
+    if (!bytes) return undefined;
+    parts.push(lengthDelimited((field << 3) | 2, bytes));
   }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return Buffer.concat(parts);
 }
 
 function fieldSize(length: number): number {
@@ -75,7 +101,7 @@ function fieldSize(length: number): number {
 }
 
 /** Size of a record's encoding, or -1 when it needs the generic encoder. */
-function recordSize(record: LogRecord, attributes: Buffer): number {
+function recordSize(record: LogRecord, attributes: RecordEntries): number {
   if (record.droppedAttributesCount !== 0 || record.flags !== 0 || record.traceId || record.spanId || record.eventName)
     return -1;
   const body = record.body as { stringValue?: string };
@@ -93,21 +119,21 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     resource: Buffer;
     scope: Buffer;
     records: LogRecord[];
-    attributes: Buffer[];
+    attributes: RecordEntries[];
     sizes: number[];
     scopeLength: number;
   }[] = [];
   let total = 0;
-  for (const { resource: resourceAttributes, scopeName, records } of input) {
+  for (const { resource: resourceAttributes, scopeName, records, sharedAttributeLists } of input) {
     if (records.length === 0) continue;
     const resource = attributeEntries(resourceAttributes, 1);
     if (!resource) return undefined;
     const scope = scopeField(scopeName);
     const sizes: number[] = [];
-    const attributes: Buffer[] = [];
+    const attributes: RecordEntries[] = [];
     let scopeLength = scope.length;
     for (const record of records) {
-      const entries = attributeEntries(record.attributes, 6);
+      const entries = recordEntries(record.attributes, sharedAttributeLists);
       const size = entries ? recordSize(record, entries) : -1;
       if (size < 0 || !entries) return undefined;
       sizes.push(size);
@@ -157,7 +183,7 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
       header(0x2a, fieldSize(bodyLength));
       header(0x0a, bodyLength);
       pos += out.write(body, pos, 'utf8');
-      pos += group.attributes[i].copy(out, pos);
+      for (const part of group.attributes[i].parts) pos += part.copy(out, pos);
     }
   }
   if (pos !== total) throw new Error(`log record encoder wrote ${pos} bytes, sized ${total}`);

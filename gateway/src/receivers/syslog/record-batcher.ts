@@ -111,7 +111,9 @@ export class RecordBatcher {
 
   async #append(batch: Batch): Promise<void> {
     const body =
-      encodeLogRecords([{ resource: [], scopeName: SCOPE.name, records: batch.records }]) ??
+      encodeLogRecords([
+        { resource: [], scopeName: SCOPE.name, records: batch.records, sharedAttributeLists: false },
+      ]) ??
       encodeLogs({
         resourceLogs: [
           {

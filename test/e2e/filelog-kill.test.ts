@@ -72,8 +72,8 @@ function readsPerLine(out: string): Map<string, Set<string>> {
       for (const sl of rl.scopeLogs ?? []) {
         for (const record of sl.logRecords ?? []) {
           const body = (record.body as { stringValue: string }).stringValue;
-          let times = reads.get(body);
-          if (!times) reads.set(body, (times = new Set()));
+          const times = reads.get(body) ?? new Set<string>();
+          reads.set(body, times);
           times.add(String(record.observedTimeUnixNano));
         }
       }

@@ -3,7 +3,7 @@
 // named by several signals' pipelines is one instance.
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Exporter, Processor, RecordContext, SignalData } from '../components/component.ts';
+import type { Exporter, Processor } from '../components/component.ts';
 import { trackExporter, trackProcessor } from '../components/component-health.ts';
 import type { FactoryContext } from '../components/factory.ts';
 import { OtelgateError } from '../errors/error-kinds.ts';

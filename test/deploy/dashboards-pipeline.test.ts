@@ -12,8 +12,9 @@ import { instantQuery, sharedPrometheusUrl } from './prometheus-service.ts';
 
 // The Service RED dashboard and the application alerts on live data from the real pipeline:
 // SDK spans -> gateway (spanmetrics processor) -> prometheus exporter (remote write) -> the
-// shared test Prometheus. The service name is this run's own, so other suites' data in the
-// shared Prometheus cannot make a query pass.
+// shared test Prometheus, and access-log lines -> the shipped logmetrics rules (the dashboard's
+// "Access logs" row). The service name is this run's own, so other suites' data in the shared
+// Prometheus cannot make a query pass.
 
 const service = `red-check-${process.pid}-${Date.now()}`;
 let gateway: GatewayProcess;
@@ -59,25 +60,79 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
+/** An OTLP/JSON logs request of access-log lines as examples/api writes them. */
+function accessLogRequest(lines: { status: number; ms: number }[]): string {
+  const when = new Date().toISOString();
+  const logRecords = lines.map(({ status, ms }) => ({
+    timeUnixNano: String(Date.now() * 1e6),
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: { stringValue: `127.0.0.1 - - [${when}] "GET /api/items/7 HTTP/1.1" ${status} 42 ${ms.toFixed(3)}` },
+  }));
+  return JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeLogs: [{ scope: { name: 'access-log' }, logRecords }],
+      },
+    ],
+  });
+}
+
+async function sendLogs(body: string): Promise<void> {
+  const response = await fetch(`${gateway.httpUrl}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  await response.arrayBuffer();
+  expect(response.status).toBe(200);
+}
+
+/** The logmetrics rules the compose stack ships (deploy/otelgate/otelgate.yaml). */
+function shippedLogMetrics(): Record<string, unknown> {
+  const shipped = parse(readFileSync(repoPath('deploy/otelgate/otelgate.yaml'), 'utf8')) as {
+    processors: { logmetrics: Record<string, unknown> };
+  };
+  return shipped.processors.logmetrics;
+}
+
 const callsOfService = () => `traces_span_metrics_calls_total{service_name="${service}"}`;
 
 beforeAll(async () => {
   prometheusUrl = sharedPrometheusUrl();
   gateway = await startGatewayProcess({
     config: {
-      processors: { spanmetrics: { intervalMs: 500 } },
+      processors: { spanmetrics: { intervalMs: 500 }, logmetrics: { ...shippedLogMetrics(), intervalMs: 500 } },
       exporters: { prometheus: { endpoint: `${prometheusUrl}/api/v1/write` } },
       pipelines: {
         traces: { processors: ['spanmetrics'], exporters: ['file'] },
         metrics: { exporters: ['prometheus'] },
+        logs: { processors: ['logmetrics'], exporters: ['file'] },
       },
     },
   });
   // Two waves, so rates over the window see the counters move (a series' first sample is not an
   // increase, so the first wave already has every kind of span).
   await send(spansRequest({ ok: 10, error: 1 }, 5));
+  await sendLogs(
+    accessLogRequest([
+      { status: 200, ms: 12.5 },
+      { status: 500, ms: 1500 },
+    ]),
+  );
   await until('spanmetrics series in Prometheus', async () => (await series(callsOfService())).length >= 3);
+  await until(
+    'access-log series in Prometheus',
+    async () => (await series(`access_log_request_duration_seconds_count{job="${service}"}`)).length >= 2,
+  );
   await send(spansRequest({ ok: 2, error: 2 }, 3));
+  await sendLogs(
+    accessLogRequest([
+      { status: 200, ms: 80 },
+      { status: 500, ms: 2500 },
+    ]),
+  );
   await until(
     'the second wave in Prometheus',
     async () =>
@@ -86,6 +141,11 @@ beforeAll(async () => {
           `increase(traces_span_metrics_calls_total{service_name="${service}", status_code="STATUS_CODE_ERROR"}[1m]) > 0`,
         )
       ).length > 0,
+  );
+  await until(
+    'the second access-log wave in Prometheus',
+    async () =>
+      (await series(`increase(access_log_request_duration_seconds_count{job="${service}"}[1m]) > 0`)).length >= 2,
   );
 }, 180_000);
 

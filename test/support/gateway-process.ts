@@ -7,10 +7,12 @@ import { stringify } from 'yaml';
 import { freePort } from './free-port.ts';
 
 const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
+// OTELGATE_BUNDLE: a bundle built elsewhere (a benchmark comparing builds while dist/ is rebuilt).
+const BUNDLE = process.env.OTELGATE_BUNDLE ?? fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
 /** The V8 flags the image and `./run start` give the gateway, by role (see docs/OPERATIONS.md, "Memory"). */
 export function shippedNodeFlags(role: unknown): string[] {
-  return role === 'process' ? ['--max-semi-space-size=16', '--max-old-space-size=192'] : ['--max-semi-space-size=4'];
+  if (role === 'process') return ['--max-semi-space-size=16', '--max-old-space-size=192'];
+  return role === 'ingest' ? ['--max-semi-space-size=4', '--max-old-space-size=320'] : ['--max-semi-space-size=4'];
 }
 
 export interface GatewayProcess {
@@ -36,7 +38,7 @@ export interface GatewayProcessOptions {
   ports?: { http: number; grpc: number; admin: number };
   /** Run the bundle from `npm run build` instead of the TypeScript sources (benchmarks measure what ships). */
   bundled?: boolean;
-  /** V8/Node flags for the bundle instead of the shipped ones (benchmarks comparing settings). */
+  /** V8/Node flags: for the bundle instead of the shipped ones (benchmarks comparing settings); for the sources, added. */
   nodeFlags?: string[];
 }
 
@@ -60,7 +62,9 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   writeFileSync(configPath, stringify(config));
 
   const role = (config.service as { role?: string } | undefined)?.role;
-  const entry = options.bundled ? [...(options.nodeFlags ?? shippedNodeFlags(role)), BUNDLE] : [CLI];
+  const entry = options.bundled
+    ? [...(options.nodeFlags ?? shippedNodeFlags(role)), BUNDLE]
+    : [...(options.nodeFlags ?? []), CLI];
   const child = spawn(process.execPath, [...entry, 'start', '--config', configPath], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

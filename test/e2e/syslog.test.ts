@@ -235,6 +235,7 @@ describe('syslog receiver', () => {
       maxBatchRecords: 100,
     });
     const socket = connectTcp(port, '127.0.0.1');
+    socket.on('error', () => {}); // a reset when the gateway is killed after the test is not this test's failure
     await new Promise((resolve) => socket.once('connect', resolve));
     const COUNT = 5000;
     const chunks: Buffer[] = [];

@@ -3,7 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 /** Every OTLP/JSON request the file exporter wrote, one per line. */
 export function readFileExport(path: string): Record<string, unknown>[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  const text = readFileSync(path, 'utf8');
+  // Only complete lines: the exporter may be mid-write, and a torn last line is not yet a record.
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);

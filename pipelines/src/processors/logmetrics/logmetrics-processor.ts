@@ -11,7 +11,8 @@ import type {
 } from '@otelgate/pipelines/components/component.ts';
 import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
-import type { Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
+import type { Metric } from '@otelgate/pipelines/model/metrics.ts';
+import { emitDerivedMetrics, groupBy } from '../derived-metrics.ts';
 import { type ResourceIdentity, resourceIdentity } from '../resource-identity.ts';
 import { bucketsOf, type LogmetricsConfig } from './config.ts';
 import { LogMetricRule } from './log-metric-rule.ts';
@@ -190,39 +191,11 @@ export class LogmetricsProcessor implements Processor {
     const now = BigInt(Date.now()) * 1_000_000n;
     for (const [tenant, series] of this.tenants) {
       if (series.size === 0) continue;
-      const byResource = new Map<string, Map<number, Series[]>>();
-      for (const s of series.values()) {
-        let byRule = byResource.get(s.resourceKey);
-        if (!byRule) {
-          byRule = new Map();
-          byResource.set(s.resourceKey, byRule);
-        }
-        const list = byRule.get(s.rule);
-        if (list) list.push(s);
-        else byRule.set(s.rule, [s]);
-      }
-      const resourceMetrics: ResourceMetrics[] = [];
-      for (const byRule of byResource.values()) {
-        const metrics = [...byRule].map(([rule, list]) => this.metricOf(rule, list, now));
-        const first = byRule.values().next().value as Series[];
-        resourceMetrics.push({
-          resource: { attributes: first[0].resource, droppedAttributesCount: 0 },
-          schemaUrl: '',
-          scopeMetrics: [
-            {
-              scope: { name: 'otelgate/logmetrics', version: '', attributes: [], droppedAttributesCount: 0 },
-              schemaUrl: '',
-              metrics,
-            },
-          ],
-        });
-      }
-      const data: MetricsData = { resourceMetrics };
-      try {
-        this.context.emit('metrics', data, { tenant: tenant || undefined, peerAddress: undefined });
-      } catch (error) {
-        this.context.logger.warn({ err: error }, 'logmetrics: emit failed');
-      }
+      const perResource = [...groupBy(series.values(), (s) => s.resourceKey).values()].map((list) => ({
+        resource: list[0].resource,
+        metrics: [...groupBy(list, (s) => s.rule)].map(([rule, ofRule]) => this.metricOf(rule, ofRule, now)),
+      }));
+      emitDerivedMetrics(this.context, 'logmetrics', tenant, perResource);
     }
   }
 

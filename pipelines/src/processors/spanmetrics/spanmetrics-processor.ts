@@ -10,8 +10,9 @@ import type {
   SignalData,
 } from '@otelgate/pipelines/components/component.ts';
 import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
-import type { Exemplar, Metric, MetricsData, ResourceMetrics } from '@otelgate/pipelines/model/metrics.ts';
+import type { Exemplar, Metric } from '@otelgate/pipelines/model/metrics.ts';
 import { type Span, StatusCode, type TracesData } from '@otelgate/pipelines/model/traces.ts';
+import { type DerivedResourceMetrics, emitDerivedMetrics, groupBy } from '../derived-metrics.ts';
 import { REPEATED_KEY } from '../errors/trace-errors.ts';
 import {
   findAttribute as find,
@@ -173,14 +174,8 @@ export class SpanmetricsProcessor implements Processor {
     const now = BigInt(Date.now()) * 1_000_000n;
     for (const [tenant, series] of this.tenants) {
       if (series.size === 0) continue;
-      const byResource = new Map<string, Series[]>();
-      for (const s of series.values()) {
-        const list = byResource.get(s.resourceKey);
-        if (list) list.push(s);
-        else byResource.set(s.resourceKey, [s]);
-      }
-      const resourceMetrics: ResourceMetrics[] = [];
-      for (const list of byResource.values()) {
+      const perResource: DerivedResourceMetrics[] = [];
+      for (const list of groupBy(series.values(), (s) => s.resourceKey).values()) {
         const calls: Metric = {
           name: `${this.config.namespace}.calls`,
           description: 'Number of spans',
@@ -219,24 +214,9 @@ export class SpanmetricsProcessor implements Processor {
             })),
           },
         };
-        resourceMetrics.push({
-          resource: { attributes: list[0].resource, droppedAttributesCount: 0 },
-          schemaUrl: '',
-          scopeMetrics: [
-            {
-              scope: { name: 'otelgate/spanmetrics', version: '', attributes: [], droppedAttributesCount: 0 },
-              schemaUrl: '',
-              metrics: [calls, duration],
-            },
-          ],
-        });
+        perResource.push({ resource: list[0].resource, metrics: [calls, duration] });
       }
-      const data: MetricsData = { resourceMetrics };
-      try {
-        this.context.emit('metrics', data, { tenant: tenant || undefined, peerAddress: undefined });
-      } catch (error) {
-        this.context.logger.warn({ err: error }, 'spanmetrics: emit failed');
-      }
+      emitDerivedMetrics(this.context, 'spanmetrics', tenant, perResource);
     }
   }
 

@@ -16,6 +16,7 @@ PACKAGES=(
   openjdk-17-jre-headless  # runs the Kafka brokers of test/services/kafka{,-cluster}; its keytool makes their test TLS certificates (issue 3)
   maven                    # fetches the Kafka broker jars from Maven Central (issue 3)
   unzip                    # unpacks the Elasticsearch distribution of test/services/elasticsearch (issue 5)
+  openssl                  # test certificates for the receivers' TLS and mTLS tests (issue 14)
   curl                     # readiness checks in test/services/elasticsearch and prometheus (issue 5)
   tmux                     # a pseudo-terminal whose screen the `otelgate top` test reads (issue 16)
 )

@@ -161,7 +161,7 @@ describe('deploy/helm/otelgate', () => {
     const monitor = find(objects, 'ServiceMonitor', 'gw-otelgate');
     const metricsService = find(objects, 'Service', 'gw-otelgate-metrics');
     expect(metricsService?.metadata.labels).toMatchObject(monitor?.spec.selector.matchLabels ?? { missing: true });
-    expect(monitor?.spec.endpoints).toEqual([{ port: 'admin', path: '/metrics', interval: '30s' }]);
+    expect(monitor?.spec.endpoints).toEqual([{ port: 'admin', path: '/metrics', interval: '3s' }]);
     expect(metricsService?.spec.selector).not.toHaveProperty('app.kubernetes.io/component');
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ afterEach(() => {
 /** A real file whose next write, while `disk.full`, writes half its bytes and then fails with ENOSPC. */
 function faultyOpener(disk: { full: boolean; syncs: number }) {
   return async (path: string): Promise<FileHandle> => {
-    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644);
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o644);
     return new Proxy(handle, {
       get(target, property) {
         if (property === 'write') {
@@ -88,5 +88,16 @@ describe('rotating file', () => {
     const file = new RotatingFile({ path: join(dir, 'out.ndjson'), maxBytes: 0, maxBackups: 1 });
     await file.close();
     await expect(file.write(Buffer.from('x\n'))).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('cuts off a line a killed process left without its newline before writing the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelgate-rotating-torn-'));
+    dirs.push(dir);
+    const path = join(dir, 'out.ndjson');
+    writeFileSync(path, '{"a":1}\n{"b":');
+    const file = new RotatingFile({ path, maxBytes: 0, maxBackups: 1 });
+    await file.write(new TextEncoder().encode('{"c":3}\n'));
+    await file.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"c":3}\n');
   });
 });

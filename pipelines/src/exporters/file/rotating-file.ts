@@ -49,7 +49,7 @@ export class RotatingFile {
     if (this.handle) return;
     await mkdir(dirname(this.options.path), { recursive: true });
     this.handle = await (this.options.openFile ?? openForAppend)(this.options.path);
-    this.size = (await this.handle.stat()).size;
+    this.size = await cutTornTail(this.handle, (await this.handle.stat()).size);
   }
 
   async close(): Promise<void> {
@@ -132,6 +132,29 @@ export class RotatingFile {
   }
 }
 
+/**
+ * A process killed in the middle of a write leaves a line without its newline; its batch was never
+ * confirmed and will be written again. Cut it off, so the next line does not run into it.
+ * Returns the file's size after the cut.
+ */
+async function cutTornTail(handle: FileHandle, size: number): Promise<number> {
+  const block = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - block.byteLength);
+    const { bytesRead } = await handle.read(block, 0, end - start, start);
+    const newline = block.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      const kept = start + newline + 1;
+      if (kept < size) await handle.truncate(kept);
+      return kept;
+    }
+    end = start;
+  }
+  if (size > 0) await handle.truncate(0);
+  return 0;
+}
+
 /** `out.ndjson` -> `out-2026-11-22T07-30-00-123Z.ndjson`: sorts by time. */
 export function backupPath(path: string, at: number): string {
   const stamp = new Date(at).toISOString().replaceAll(':', '-').replace('.', '-');
@@ -154,7 +177,7 @@ function stem(path: string): string {
 }
 
 function openForAppend(path: string): Promise<FileHandle> {
-  return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644);
+  return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o644);
 }
 
 async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {

@@ -17,6 +17,17 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K,
   return groups;
 }
 
+/** The series map of a tenant (`''` without one), created on first use. */
+export function seriesOfTenant<S>(tenants: Map<string, Map<string, S>>, tenant: string | undefined): Map<string, S> {
+  const key = tenant ?? '';
+  let series = tenants.get(key);
+  if (!series) {
+    series = new Map();
+    tenants.set(key, series);
+  }
+  return series;
+}
+
 export interface DerivedResourceMetrics {
   resource: KeyValue[];
   metrics: Metric[];

@@ -12,7 +12,7 @@ import type {
 import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { Metric } from '@otelgate/pipelines/model/metrics.ts';
-import { emitDerivedMetrics, groupBy } from '../derived-metrics.ts';
+import { emitDerivedMetrics, groupBy, seriesOfTenant } from '../derived-metrics.ts';
 import { type ResourceIdentity, resourceIdentity } from '../resource-identity.ts';
 import { bucketsOf, type LogmetricsConfig } from './config.ts';
 import { LogMetricRule } from './log-metric-rule.ts';
@@ -59,11 +59,7 @@ export class LogmetricsProcessor implements Processor {
   process<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): SignalData[S] {
     if (signal !== 'logs') return data;
     const tenantKey = ctx.tenant ?? '';
-    let series = this.tenants.get(tenantKey);
-    if (!series) {
-      series = new Map();
-      this.tenants.set(tenantKey, series);
-    }
+    const series = seriesOfTenant(this.tenants, tenantKey);
     for (const rl of (data as LogsData).resourceLogs) {
       let identity: ResourceIdentity | undefined;
       for (const sl of rl.scopeLogs) {

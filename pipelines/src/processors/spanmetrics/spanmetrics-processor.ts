@@ -12,7 +12,7 @@ import type {
 import type { KeyValue, Signal } from '@otelgate/pipelines/model/common.ts';
 import type { Exemplar, Metric } from '@otelgate/pipelines/model/metrics.ts';
 import { type Span, StatusCode, type TracesData } from '@otelgate/pipelines/model/traces.ts';
-import { type DerivedResourceMetrics, emitDerivedMetrics, groupBy } from '../derived-metrics.ts';
+import { type DerivedResourceMetrics, emitDerivedMetrics, groupBy, seriesOfTenant } from '../derived-metrics.ts';
 import { REPEATED_KEY } from '../errors/trace-errors.ts';
 import {
   findAttribute as find,
@@ -84,11 +84,7 @@ export class SpanmetricsProcessor implements Processor {
   process<S extends Signal>(signal: S, data: SignalData[S], ctx: RecordContext): SignalData[S] {
     if (signal !== 'traces') return data;
     const tenantKey = ctx.tenant ?? '';
-    let series = this.tenants.get(tenantKey);
-    if (!series) {
-      series = new Map();
-      this.tenants.set(tenantKey, series);
-    }
+    const series = seriesOfTenant(this.tenants, tenantKey);
     const scale = this.config.unit === 'ms' ? 1e6 : 1e9;
     for (const rs of (data as TracesData).resourceSpans) {
       const service = valueString(find(rs.resource.attributes, 'service.name')) ?? 'unknown_service';

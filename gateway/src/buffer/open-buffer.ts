@@ -6,7 +6,7 @@ import { registerKafkaBufferMetrics } from '@otelgate/pipelines/buffer/kafka/met
 import { openKafkaBuffer } from '@otelgate/pipelines/buffer/kafka/open-kafka-buffer.ts';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
-import type { DeadLetterStore } from '../dlq/dead-letter-store.ts';
+import type { DeadLetterStore } from '@otelgate/pipelines/buffer/dead-letters/dead-letter-store.ts';
 
 /** The buffer the config names, behind the small interface both roles use. */
 export interface OpenedBuffer {

@@ -1,10 +1,10 @@
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
-import type { Signal } from '@otelgate/pipelines/model/common.ts';
+import { listDeadLetters, replayDeadLetters } from '@otelgate/pipelines/buffer/dead-letters/dead-letter-replay.ts';
 import { adminBaseUrl, resolveAdminToken } from '../admin/admin-client.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { openBuffer } from '../buffer/open-buffer.ts';
 import type { GatewayConfig } from '../config/schema.ts';
-import { describeDeadLetter, listDeadLetters, replayDeadLetters, type DeadLetterFilter } from './dead-letter-store.ts';
+import { describeDeadLetter, parseDeadLetterFilter } from './dead-letter-view.ts';
 
 export interface DlqCommandOptions {
   stage?: string;
@@ -31,6 +31,7 @@ export async function runDlqCommand(
       'usage: otelgate dlq list|replay [--config FILE] [--token TOKEN] [--stage S] [--signal S] [--reason TEXT] [--from OFFSET] [--limit N]',
     );
   const { token, ...filters } = options;
+  const filter = parseDeadLetterFilter(filters); // refuses a bad value before anything is asked
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
   const adminToken = resolveAdminToken(token, config.admin.token);
@@ -39,19 +40,12 @@ export async function runDlqCommand(
     process.stdout.write(`${JSON.stringify(viaAdmin, null, 2)}\n`);
     return 0;
   }
-  const filter: DeadLetterFilter = {
-    stage: options.stage,
-    signal: options.signal as Signal | undefined,
-    reasonContains: options.reason,
-    fromOffset: options.from ? BigInt(options.from) : undefined,
-    limit: options.limit ? Number(options.limit) : undefined,
-  };
   const buffer = await openBuffer(config, createLogger({ level: 'warn' }));
   try {
     const result =
       action === 'list'
         ? (await listDeadLetters(buffer.deadLetterStore, filter)).map(describeDeadLetter)
-        : { replayed: await replayDeadLetters(buffer.deadLetterStore, buffer.producer, filter) };
+        : await replayDeadLetters(buffer.deadLetterStore, buffer.producer, filter);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BufferRecord } from '../buffer.ts';
+import { replayDeadLetters } from '../dead-letters/dead-letter-replay.ts';
 import { type EmbeddedLog, openEmbeddedLog } from './open-embedded-log.ts';
 import { captureLogger } from './test-logger.ts';
 
@@ -64,8 +65,8 @@ describe('embedded dead-letter log', () => {
     });
     expect(await log.deadLetters.list({ fromOffset: 1n, limit: 5 })).toHaveLength(1);
 
-    const result = await log.deadLetters.replay(log.producer, { limit: 1 });
-    expect(result).toEqual({ replayed: 1, nextOffset: 1n });
+    const result = await replayDeadLetters(log.deadLetters, log.producer, { limit: 1 });
+    expect(result).toEqual({ replayed: 1 });
     const replayed: BufferRecord[] = [];
     const again = new AbortController();
     await log.consumer('workers').run(async (batch) => {

@@ -1,11 +1,21 @@
 // Dead letters on Kafka: records that can never be delivered go to `deadLetterTopic` with the
-// original key, value and headers plus headers saying why and where they came from, and
-// `otelgate dlq list|replay` read them back. Listing reads the topic without a consumer group.
+// original key, value and headers plus headers saying why and where they came from. For
+// `otelgate dlq list|replay` it supplies the storage primitives (scan, replay marks);
+// dead-letters/dead-letter-replay.ts does the rest.
 import { randomUUID } from 'node:crypto';
 import { Consumer, type Message, stringDeserializer } from '@platformatic/kafka';
 import { OtelgateError } from '../../errors/error-kinds.ts';
 import { SIGNALS, type Signal } from '../../model/common.ts';
-import type { BufferEntry, BufferProducer, BufferRecord, DeadLetterReason, DeadLetterSink } from '../buffer.ts';
+import type { BufferRecord, DeadLetterReason, DeadLetterSink } from '../buffer.ts';
+import { type DeadLetterFilter, listDeadLetters } from '../dead-letters/dead-letter-replay.ts';
+import {
+  type DeadLetter,
+  type DeadLetterStore,
+  markedPositions,
+  REPLAYED_HEADER,
+  replayMark,
+  type StoredDeadLetter,
+} from '../dead-letters/dead-letter-store.ts';
 import { clientOptions } from './client-options.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import type { KafkaProducer } from './kafka-producer.ts';
@@ -21,34 +31,11 @@ export const KafkaDeadLetterHeader = {
   timestamp: 'otelgate-dlq-timestamp',
 } as const;
 
-const DLQ_HEADERS = new Set<string>(Object.values(KafkaDeadLetterHeader));
-/** A listing gives up on partitions that deliver nothing for this long (a broker gone mid-read). */
+const DLQ_HEADERS = new Set<string>([...Object.values(KafkaDeadLetterHeader), REPLAYED_HEADER]);
+/** A scan gives up (and throws) when a partition delivers nothing for this long (a broker gone mid-read). */
 const READ_TIMEOUT_MS = 30_000;
 
-export interface KafkaDeadLetter {
-  /** Position in the dead-letter topic. */
-  partition: number;
-  offset: bigint;
-  deadLetteredAt: number;
-  stage: string;
-  reason: string;
-  source: { signal: Signal; topic: string; partition: number; offset: bigint; timestamp: number };
-  /** The original record as it was buffered. */
-  entry: BufferEntry;
-}
-
-export interface KafkaDeadLetterQuery {
-  /** Only this partition of the dead-letter topic (default: all). */
-  partition?: number;
-  /** First offset to look at in each partition read (default: the oldest kept). */
-  fromOffset?: bigint;
-  /** At most this many (default 100). */
-  limit?: number;
-  /** Keep only the dead letters this accepts (`otelgate dlq ... --filter`). */
-  filter?: (letter: KafkaDeadLetter) => boolean;
-}
-
-export class KafkaDeadLetters implements DeadLetterSink {
+export class KafkaDeadLetters implements DeadLetterSink, DeadLetterStore {
   /** Records dead-lettered by this process, by stage (decode, a processor or exporter name). */
   readonly written = new Map<string, number>();
   readonly #config: KafkaBufferConfig;
@@ -76,9 +63,21 @@ export class KafkaDeadLetters implements DeadLetterSink {
     this.written.set(reason.stage, (this.written.get(reason.stage) ?? 0) + 1);
   }
 
-  /** Dead letters in offset order per partition (partitions one after the other). */
-  async list(query: KafkaDeadLetterQuery = {}): Promise<KafkaDeadLetter[]> {
-    const limit = query.limit ?? 100;
+  /** Dead letters not yet replayed (`listDeadLetters` on this topic). */
+  list(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
+    return listDeadLetters(this, filter);
+  }
+
+  async markReplayed(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.#producer.send(this.#config.deadLetterTopic, 'logs', [replayMark(letters)]);
+  }
+
+  /**
+   * Every kept record of the topic up to the high watermarks seen when called (in offset order
+   * per partition), read with a throw-away group that never commits.
+   */
+  async *scan(): AsyncGenerator<StoredDeadLetter> {
     const topic = this.#config.deadLetterTopic;
     const consumer = new Consumer<Buffer, Buffer, string, string>({
       ...clientOptions(this.#config, 'dlq-reader'),
@@ -87,20 +86,8 @@ export class KafkaDeadLetters implements DeadLetterSink {
       deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
     });
     try {
-      const [latest, earliest] = await Promise.all([
-        consumer.listOffsets({ topics: [topic] }),
-        consumer.listOffsets({ topics: [topic], timestamp: -2n }),
-      ]);
-      // Next offset to read per partition, for the partitions that hold something to read.
-      const pending = new Map<number, { next: bigint; high: bigint }>();
-      (latest.get(topic) ?? []).forEach((high, partition) => {
-        if (query.partition !== undefined && query.partition !== partition) return;
-        const low = earliest.get(topic)?.[partition] ?? 0n;
-        const next = query.fromOffset !== undefined && query.fromOffset > low ? query.fromOffset : low;
-        if (next < high) pending.set(partition, { next, high });
-      });
-      const letters: KafkaDeadLetter[] = [];
-      if (pending.size === 0) return letters;
+      const pending = await this.#unread(consumer);
+      if (pending.size === 0) return;
       const stream = await consumer.consume({
         topics: [topic],
         mode: 'manual',
@@ -108,35 +95,59 @@ export class KafkaDeadLetters implements DeadLetterSink {
         autocommit: false,
         maxWaitTime: 500,
       });
-      const timeout = setTimeout(() => void stream.close(), READ_TIMEOUT_MS);
+      const idle = setTimeout(() => void stream.close(), READ_TIMEOUT_MS);
       try {
         for await (const message of stream) {
           const position = pending.get(message.partition);
           if (!position || message.offset < position.next) continue;
+          idle.refresh();
           position.next = message.offset + 1n;
-          const letter = this.#toLetter(message);
-          if (!query.filter || query.filter(letter)) letters.push(letter);
           if (position.next >= position.high) pending.delete(message.partition);
-          if (pending.size === 0 || letters.length >= limit) break;
+          yield this.#toStored(message);
+          if (pending.size === 0) return;
         }
       } finally {
-        clearTimeout(timeout);
+        clearTimeout(idle);
         await stream.close().catch(() => {});
       }
-      letters.sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
-      return letters.slice(0, limit);
+      const [partition, { next, high }] = [...pending][0];
+      throw new OtelgateError(
+        'unavailable',
+        `reading ${topic}[${partition}] stopped at offset ${next} before ${high}: nothing arrived for ${READ_TIMEOUT_MS / 1000} s`,
+        { retryAfterSeconds: 5 },
+      );
     } finally {
       await consumer.close(true);
     }
   }
 
-  #toLetter(message: Message<Buffer, Buffer, string, string>): KafkaDeadLetter {
+  /** Per partition holding records: the next offset to read and the high watermark. */
+  async #unread(
+    consumer: Consumer<Buffer, Buffer, string, string>,
+  ): Promise<Map<number, { next: bigint; high: bigint }>> {
+    const topic = this.#config.deadLetterTopic;
+    const [latest, earliest] = await Promise.all([
+      consumer.listOffsets({ topics: [topic] }),
+      consumer.listOffsets({ topics: [topic], timestamp: -2n }),
+    ]);
+    const pending = new Map<number, { next: bigint; high: bigint }>();
+    (latest.get(topic) ?? []).forEach((high, partition) => {
+      const next = earliest.get(topic)?.[partition] ?? 0n;
+      if (next < high) pending.set(partition, { next, high });
+    });
+    return pending;
+  }
+
+  #toStored(message: Message<Buffer, Buffer, string, string>): StoredDeadLetter {
     const h: Record<string, string> = {};
+    for (const [name, value] of message.headers) h[name] = value;
+    const replayed = markedPositions(h);
+    return replayed ? { replayed } : { letter: this.#toLetter(message, h) };
+  }
+
+  #toLetter(message: Message<Buffer, Buffer, string, string>, h: Record<string, string>): DeadLetter {
     const headers: Record<string, string> = {};
-    for (const [name, value] of message.headers) {
-      h[name] = value;
-      if (!DLQ_HEADERS.has(name)) headers[name] = value;
-    }
+    for (const name in h) if (!DLQ_HEADERS.has(name)) headers[name] = h[name];
     const sourceTopic = h[KafkaDeadLetterHeader.sourceTopic] ?? '';
     return {
       partition: message.partition,
@@ -157,23 +168,5 @@ export class KafkaDeadLetters implements DeadLetterSink {
         headers,
       },
     };
-  }
-
-  /**
-   * Appends the selected dead letters back to their source signals (each gets a new offset; the
-   * dead letters stay until retention removes them). Returns how many were replayed.
-   */
-  async replay(producer: BufferProducer, query: KafkaDeadLetterQuery = {}): Promise<{ replayed: number }> {
-    const letters = await this.list(query);
-    for (const letter of letters) {
-      if (!SIGNALS.includes(letter.source.signal)) {
-        throw new OtelgateError(
-          'invalid-argument',
-          `dead letter ${letter.partition}/${letter.offset} names no known signal`,
-        );
-      }
-      await producer.append(letter.source.signal, [letter.entry]);
-    }
-    return { replayed: letters.length };
   }
 }

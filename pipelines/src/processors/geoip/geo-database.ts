@@ -1,12 +1,12 @@
-// The geolocation database files: opened with the `maxmind` reader, checked for changes by
-// stat polling (works on every filesystem, unlike fs.watch on a replaced file) and swapped in
-// place. Both files of a two-file database open at start: lookups are synchronous, so a file
-// still opening would leave the first IPv6 clients without geo attributes (issue 17); the
-// bundled IPv6 file holds ~70 MB in memory.
-import { readFile, stat } from 'node:fs/promises';
+// The geolocation database files: opened with the paged MaxMind DB reader (mmdb/, a few MiB
+// whatever the file size), checked for changes by stat polling (works on every filesystem,
+// unlike fs.watch on a replaced file) and swapped in place. Both files of a two-file database
+// open at start: lookups are synchronous, so a file still opening would leave the first IPv6
+// clients without geo attributes (issue 17).
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { Reader } from 'maxmind';
 import type { Logger } from 'pino';
+import { MmdbReader } from './mmdb/mmdb-reader.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,49 +18,43 @@ export function bundledDatabasePaths(): { ipv4: string; ipv6: string } {
   };
 }
 
-interface LoadedFile {
-  reader: Reader<object>;
-  mtimeMs: number;
-  size: number;
-}
-
 class DatabaseFile {
   readonly path: string;
-  private loaded: LoadedFile | undefined;
-  private loading: Promise<LoadedFile> | undefined;
+  private loaded: MmdbReader | undefined;
+  /** Whether a lookup error was logged for the open file: a damaged file logs once, not per lookup. */
+  lookupErrorLogged = false;
 
   constructor(path: string) {
     this.path = path;
   }
 
-  get reader(): Reader<object> | undefined {
-    return this.loaded?.reader;
+  get reader(): MmdbReader | undefined {
+    return this.loaded;
   }
 
-  async open(): Promise<Reader<object>> {
-    if (this.loaded) return this.loaded.reader;
-    this.loading ??= this.load();
-    try {
-      this.loaded = await this.loading;
-      return this.loaded.reader;
-    } finally {
-      this.loading = undefined;
-    }
+  /** Opens the file (synchronously: a few positioned reads and checks). */
+  open(): MmdbReader {
+    this.loaded ??= MmdbReader.open(this.path);
+    return this.loaded;
   }
 
-  /** Reloads when the file changed since it was read; true when it did. Never loads an unopened file. */
+  /** Reopens when the file changed since it was opened; true when it did. Never opens an unopened file. */
   async reloadIfChanged(): Promise<boolean> {
     if (!this.loaded) return false;
     const info = await stat(this.path);
-    if (info.mtimeMs === this.loaded.mtimeMs && info.size === this.loaded.size) return false;
-    this.loaded = await this.load();
+    const was = this.loaded.file;
+    if (info.mtimeMs === was.mtimeMs && info.size === was.size && info.ino === was.ino) return false;
+    const next = MmdbReader.open(this.path);
+    const previous = this.loaded;
+    this.loaded = next;
+    this.lookupErrorLogged = false;
+    previous.close(); // lookups are synchronous: none is using it now
     return true;
   }
 
-  private async load(): Promise<LoadedFile> {
-    const info = await stat(this.path);
-    const bytes = await readFile(this.path);
-    return { reader: new Reader<object>(bytes), mtimeMs: info.mtimeMs, size: info.size };
+  close(): void {
+    this.loaded?.close();
+    this.loaded = undefined;
   }
 }
 
@@ -87,7 +81,13 @@ export class GeoDatabase {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.primary.open(), this.ipv6?.open()]);
+    this.primary.open();
+    try {
+      this.ipv6?.open();
+    } catch (error) {
+      this.primary.close();
+      throw error;
+    }
     if (this.options.reloadCheckIntervalMs > 0) {
       this.timer = setInterval(() => void this.checkForChanges(), this.options.reloadCheckIntervalMs);
       this.timer.unref();
@@ -95,8 +95,23 @@ export class GeoDatabase {
   }
 
   /** The reader for an address family (both are open once start() resolved). */
-  readerFor(family: 4 | 6): Reader<object> | undefined {
-    return family === 4 || !this.ipv6 ? this.primary.reader : this.ipv6.reader;
+  readerFor(family: 4 | 6): MmdbReader | undefined {
+    return this.fileFor(family).reader;
+  }
+
+  /** A lookup threw (a file damaged after it was opened): logged once per opened file; the lookup counts as a miss. */
+  lookupFailed(family: 4 | 6, error: unknown): void {
+    const file = this.fileFor(family);
+    if (file.lookupErrorLogged) return;
+    file.lookupErrorLogged = true;
+    this.options.logger.warn(
+      { err: error, path: file.path },
+      'geoip: lookup failed, counted as a miss until the file is replaced',
+    );
+  }
+
+  private fileFor(family: 4 | 6): DatabaseFile {
+    return family === 4 || !this.ipv6 ? this.primary : this.ipv6;
   }
 
   async checkForChanges(): Promise<void> {
@@ -117,5 +132,7 @@ export class GeoDatabase {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.primary.close();
+    this.ipv6?.close();
   }
 }

@@ -138,16 +138,20 @@ export class GeoipProcessor implements Processor {
     if (cached) return cached;
     const address = parseClientAddress(raw);
     let resolved: Resolved;
+    let cacheable = true;
     if (!address) resolved = { outcome: 'invalid', attributes: NOTHING, truncated: undefined };
     else if (!isPublicAddress(address)) resolved = { outcome: 'skipped', attributes: NOTHING, truncated: undefined };
     else {
       const reader = this.database.readerFor(address.family);
-      if (!reader) return { outcome: 'miss', attributes: NOTHING, truncated: undefined }; // stopped: not cached
       let geo: GeoAttributes | undefined;
       try {
-        geo = geoAttributesOf(reader.get(address.text));
-      } catch {
-        // An IPv6 address asked of an IPv4-only database throws: a miss.
+        // No reader: stopped. A throw: a file damaged or overwritten after it was opened (logged once).
+        // Either is a miss that is not cached; the address is still truncated when configured.
+        geo = reader ? geoAttributesOf(reader.get(address.parsed.toByteArray())) : undefined;
+        cacheable = reader !== undefined;
+      } catch (error) {
+        this.database.lookupFailed(address.family, error);
+        cacheable = false;
       }
       const attributes = geo
         ? Object.entries(geo).map(
@@ -161,7 +165,7 @@ export class GeoipProcessor implements Processor {
     if (truncate && t.enabled && address) {
       resolved.truncated = truncateAddress(address, address.family === 4 ? t.ipv4PrefixLength : t.ipv6PrefixLength);
     }
-    this.cache?.set(cacheKey, resolved);
+    if (cacheable) this.cache?.set(cacheKey, resolved);
     return resolved;
   }
 

@@ -1,5 +1,5 @@
 import { createNoopMeter } from '@opentelemetry/api';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
@@ -256,6 +256,19 @@ describe('geoip processor', () => {
     const data = traces([str('client.address', '8.8.8.8'), str('geo.country.iso_code', 'FR')]);
     processor.process('traces', data, noPeer);
     expect(data.resourceSpans[0].scopeSpans[0].spans[0].attributes).toHaveLength(2);
+  });
+
+  it('refuses at create time a truncated database file, saying so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'otelgate-geoip-'));
+    try {
+      const path = join(dir, 'cut.mmdb');
+      await writeFile(path, (await readFile(bundledDatabasePaths().ipv4)).subarray(0, 1_000_000));
+      await expect(geoipProcessorFactory.create(geoipConfigSchema.parse({ database: path }), context)).rejects.toThrow(
+        /processors\.geoip\.database: cannot open .*cut\.mmdb: .*truncated/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses at create time a database path that does not exist', async () => {

@@ -95,6 +95,24 @@ describe('deploy/helm/otelgate', () => {
     expect(find(objects, 'ScaledObject', 'gw-otelgate-worker')).toBeUndefined();
   });
 
+  it("keeps the workers' crash marks on a writable volume that outlives a container restart (the root file system is read-only)", () => {
+    for (const set of VALUE_SETS) {
+      const objects = rendered.get(set) ?? [];
+      const config = parseAllDocuments(
+        find(objects, 'ConfigMap', 'gw-otelgate-config')?.data?.['otelgate.yaml'] ?? '',
+      )[0].toJS();
+      const worker = find(objects, 'Deployment', 'gw-otelgate-worker')?.spec.template.spec;
+      expect(worker.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+      const dir: string = config.process.quarantine.dir;
+      const mount = worker.containers[0].volumeMounts.find((m: { mountPath: string }) =>
+        dir.startsWith(`${m.mountPath}/`),
+      );
+      expect(mount, set).toBeDefined();
+      expect(mount.readOnly).toBeFalsy();
+      expect(worker.volumes.find((v: { name: string }) => v.name === mount.name).emptyDir).toEqual({});
+    }
+  });
+
   it('probes /healthz for liveness and /readyz for readiness on the admin port, never exposed on the OTLP Service', () => {
     for (const deployment of ['gw-otelgate-ingest', 'gw-otelgate-worker']) {
       const spec = container(find(rendered.get('default') ?? [], 'Deployment', deployment));

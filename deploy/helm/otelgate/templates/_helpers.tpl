@@ -51,6 +51,7 @@ the Secret through the environment), with .Values.config merged over them.
   "admin" (dict
     "endpoint" (printf "0.0.0.0:%d" (int .Values.admin.port))
     "token" "${env:OTELGATE_ADMIN_TOKEN:-}")
+  "process" (dict "quarantine" (dict "dir" "/var/lib/otelgate/in-hand"))
 -}}
 {{- toYaml (mustMergeOverwrite $base (deepCopy .Values.config)) -}}
 {{- end -}}
@@ -103,11 +104,16 @@ containers:
     volumeMounts:
       - { name: config, mountPath: /etc/otelgate, readOnly: true }
       - { name: tmp, mountPath: /tmp }
+      # Crash marks (process.quarantine.dir): the root file system is read-only, and an emptyDir
+      # outlives the container restarts a record that kills the worker causes.
+      - { name: data, mountPath: /var/lib/otelgate }
 volumes:
   - name: config
     configMap:
       name: {{ include "otelgate.fullname" $root }}-config
   - name: tmp
+    emptyDir: {}
+  - name: data
     emptyDir: {}
 {{- with $values.nodeSelector }}
 nodeSelector:

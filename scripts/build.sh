@@ -12,6 +12,6 @@ rm -rf dist/chunks
 npx esbuild gateway/src/cli.ts --bundle --platform=node --format=esm --target=node22 \
   --splitting --outdir=dist --entry-names=otelgate --chunk-names='chunks/[name]-[hash]' \
   --out-extension:.js=.mjs --log-level=warning \
-  --external:snappy --external:@elastic/elasticsearch --external:@platformatic/kafka \
+  --external:snappy --external:@elastic/elasticsearch --external:@platformatic/kafka --external:@platformatic/wasm-utils \
   --banner:js="import { createRequire as __otelgateRequire } from 'node:module'; const require = __otelgateRequire(import.meta.url);"
 echo "built dist/otelgate.mjs" >&2

@@ -8,6 +8,7 @@ import { type GatewayProcess, startGatewayProcess } from '../support/gateway-pro
 import { makeSpans, spanIds, traceRequestJson, traceRequestProto } from '../support/otlp-payloads.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+const ADMIN_TOKEN = 'kafka-gateway-test-token';
 let ingest: GatewayProcess;
 let worker: GatewayProcess;
 
@@ -15,7 +16,9 @@ beforeAll(async () => {
   expect(brokers.length, 'KAFKA_BROKERS is set by test/global-setup.ts (test/services/kafka)').toBeGreaterThan(0);
   const kafka = testKafkaConfig(brokers);
   delete (kafka as { deliveryTimeoutMs?: number }).deliveryTimeoutMs;
-  ingest = await startGatewayProcess({ config: { buffer: { kafka }, service: { role: 'ingest' } } });
+  ingest = await startGatewayProcess({
+    config: { buffer: { kafka }, service: { role: 'ingest' }, admin: { token: ADMIN_TOKEN } },
+  });
   worker = await startGatewayProcess({ config: { buffer: { kafka }, service: { role: 'process' } } });
 }, 120_000);
 
@@ -52,5 +55,11 @@ describe('gateway on Kafka, ingest and process apart', () => {
     expect(ready.status).toBe(200);
     const workerReady = await fetch(`${worker.adminUrl}/readyz`);
     expect(workerReady.status).toBe(200);
+  });
+
+  it('lists dead letters on the ingest role, loading the consumer-side Kafka client only when asked', async () => {
+    const response = await fetch(`${ingest.adminUrl}/dlq`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([]);
   });
 });

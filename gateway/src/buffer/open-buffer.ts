@@ -3,7 +3,6 @@ import type { BufferConsumer, BufferProducer, DeadLetterSink } from '@otelgate/p
 import { registerEmbeddedLogMetrics } from '@otelgate/pipelines/buffer/embedded/metrics.ts';
 import { openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
 import { registerKafkaBufferMetrics } from '@otelgate/pipelines/buffer/kafka/metrics.ts';
-import { openKafkaBuffer } from '@otelgate/pipelines/buffer/kafka/open-kafka-buffer.ts';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { DeadLetterStore } from '@otelgate/pipelines/buffer/dead-letters/dead-letter-store.ts';
@@ -27,7 +26,15 @@ export async function openBuffer(
   meter: Meter = createNoopMeter(),
 ): Promise<OpenedBuffer> {
   if (config.buffer.kafka) {
-    const kafka = openKafkaBuffer(config.buffer.kafka, { logger });
+    // Ingest loads only the producer side: the consumers' Kafka client is ~44 MiB of RSS.
+    const kafka =
+      config.service.role === 'ingest'
+        ? (await import('@otelgate/pipelines/buffer/kafka/open-kafka-ingest.ts')).openKafkaIngest(config.buffer.kafka, {
+            logger,
+          })
+        : (await import('@otelgate/pipelines/buffer/kafka/open-kafka-buffer.ts')).openKafkaBuffer(config.buffer.kafka, {
+            logger,
+          });
     const unregister = registerKafkaBufferMetrics(meter, {
       producer: kafka.producer,
       consumers: () => kafka.consumers(),

@@ -1,13 +1,13 @@
 // The ingest side of the Kafka buffer: one idempotent producer with acks=all. An append resolves
 // only once the broker acknowledged every entry; concurrent appends share sends (produce-batcher.ts). While the broker is unreachable appends are
 // refused at once as `unavailable` and a probe checks every `probeIntervalMs` whether it is back.
-import { type MessageToProduce, Producer, ProduceAcks, stringSerializer } from '@platformatic/kafka';
+// It speaks Kafka through the small produce-only client in wire/ (why: wire/wire-producer.ts).
 import type { Logger } from 'pino';
 import type { Signal } from '../../model/common.ts';
 import { OtelgateError } from '../../errors/error-kinds.ts';
 import { splitToFit } from '../../otlp/slice.ts';
 import type { BufferEntry, BufferProducer } from '../buffer.ts';
-import { clientOptions } from './client-options.ts';
+import { clusterOptions } from './client-options.ts';
 import { coalesceByPartition } from './coalesce.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import { withDeadline } from './deadline.ts';
@@ -16,8 +16,12 @@ import { type Partitioner, PARTITIONERS, partitionFor } from './partitioner.ts';
 import { ProduceBatcher } from './produce-batcher.ts';
 import { hasEnoughInSyncReplicas, isShortOfReplicas, minInSyncReplicas } from './replica-check.ts';
 import { ensureTopics, topicFor } from './topics.ts';
+import { Cluster } from './wire/cluster.ts';
+import { compressorFor } from './wire/compression.ts';
+import type { ProduceRecord } from './wire/record-batch.ts';
+import { WireProducer } from './wire/wire-producer.ts';
 
-type Message = MessageToProduce<Buffer, Buffer, string, string>;
+type Message = ProduceRecord;
 
 /** Bytes of a record besides key and value (record batch framing), kept free under the limit. */
 const RECORD_OVERHEAD = 512;
@@ -35,9 +39,9 @@ export class KafkaProducer implements BufferProducer {
   readonly #config: KafkaBufferConfig;
   readonly #partitioner: Partitioner;
   readonly #logger: Logger;
-  readonly #producer: Producer<Buffer, Buffer, string, string>;
+  readonly #cluster: Cluster;
+  #producer: WireProducer | undefined;
   #writable = false;
-  #roundRobin = 0;
   #closed = false;
   #ready: Promise<void> | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
@@ -49,21 +53,7 @@ export class KafkaProducer implements BufferProducer {
     this.#config = config;
     this.#partitioner = PARTITIONERS[config.partitioner];
     this.#logger = logger.child({ component: 'kafka-producer' });
-    this.#producer = new Producer({
-      ...clientOptions(config, 'producer'),
-      // For an idempotent producer the client turns `retries` 0 or 1 into "retry for ever": a send
-      // refused by the broker (NOT_ENOUGH_REPLICAS) then kept retrying in the background after our
-      // deadline refused its append, and the refusal lost the broker's reason. `false` is its
-      // spelling of none; 1 becomes 2.
-      retries: config.retries === 0 ? false : Math.max(config.retries, 2),
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-      // `buffer.kafka.partitioner` (partitioner.ts): the Collector's placement or Java's murmur2.
-      // Keyless messages go round-robin. The client takes the result modulo the partition count.
-      partitioner: (_message, key) => (key ? this.#partitioner.hash(key) : this.#nextRoundRobin()),
-      compression: config.compression === 'none' ? undefined : config.compression,
-      serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
-    });
+    this.#cluster = new Cluster(clusterOptions(config, 'producer'));
   }
 
   /** Connects (and creates the topics when configured); appends wait for this, and it is retried after a failure. */
@@ -77,14 +67,20 @@ export class KafkaProducer implements BufferProducer {
   }
 
   async #connect(): Promise<void> {
-    if (this.#config.autoCreateTopics.enabled) await this.#withDeadline(ensureTopics(this.#config, this.#logger));
-    await this.#withDeadline(this.#producer.metadata({ topics: [this.#config.topics.traces], forceUpdate: true }));
+    const config = this.#config;
+    this.#producer ??= new WireProducer(this.#cluster, {
+      compression: config.compression,
+      compressor: await compressorFor(config.compression),
+      // `buffer.kafka.partitioner` (partitioner.ts): the Collector's placement or Java's murmur2.
+      // Keyless messages go round-robin.
+      hash: this.#partitioner.hash,
+      retries: config.retries,
+      retryDelayMs: config.retryDelayMs,
+      ackTimeoutMs: config.requestTimeoutMs,
+    });
+    if (config.autoCreateTopics.enabled) await this.#withDeadline(ensureTopics(this.#cluster, config, this.#logger));
+    await this.#withDeadline(this.#cluster.refresh([config.topics.traces]));
     this.#writable = true;
-  }
-
-  #nextRoundRobin(): number {
-    this.#roundRobin = (this.#roundRobin + 1) & 0x7fffffff;
-    return this.#roundRobin;
   }
 
   /** False until connected, and while the broker is unreachable. Asking starts the connection. */
@@ -98,7 +94,7 @@ export class KafkaProducer implements BufferProducer {
    * produced to, once the topic's metadata is known.
    */
   partitionerFor(signal: Signal): ((key: Uint8Array) => number) | undefined {
-    const partitions = this.#producer.currentMetadata?.topics.get(topicFor(this.#config, signal))?.partitionsCount;
+    const partitions = this.#producer?.partitionCount(topicFor(this.#config, signal));
     if (!partitions) return undefined;
     const p = this.#partitioner;
     return signal === 'traces'
@@ -136,9 +132,9 @@ export class KafkaProducer implements BufferProducer {
     const messages: Message[] = [];
     let bytes = 0;
     for (const entry of entries) {
-      for (const message of this.#messages(topic, signal, entry)) {
+      for (const message of this.#messages(signal, entry)) {
         messages.push(message);
-        bytes += message.value!.length;
+        bytes += message.value.length;
       }
     }
     await this.#batcherFor(topic).add(messages, bytes);
@@ -157,7 +153,8 @@ export class KafkaProducer implements BufferProducer {
   /** Produces the messages of one group of appends; resolves when the broker acknowledged all. */
   async #produce(topic: string, messages: Message[]): Promise<void> {
     let all = messages;
-    const partitions = this.#producer.currentMetadata?.topics.get(topic)?.partitionsCount;
+    const producer = this.#producer as WireProducer;
+    const partitions = producer.partitionCount(topic);
     if (partitions) {
       all = coalesceByPartition(all, partitions, this.#config.maxMessageBytes - 4 * RECORD_OVERHEAD, this.#partitioner);
     }
@@ -167,16 +164,16 @@ export class KafkaProducer implements BufferProducer {
     for (const message of all) {
       // One send becomes one record batch per partition, and the broker's limit applies to a
       // whole batch: keep each send under the limit before compression.
-      const size = message.value!.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
+      const size = message.value.length + (message.key?.length ?? 0) + RECORD_OVERHEAD;
       if (chunk.length > 0 && bytes + size > this.#config.maxMessageBytes) {
-        sends.push(this.#producer.send({ messages: chunk }));
+        sends.push(producer.send(topic, chunk));
         chunk = [];
         bytes = 0;
       }
       chunk.push(message);
       bytes += size;
     }
-    sends.push(this.#producer.send({ messages: chunk }));
+    sends.push(producer.send(topic, chunk));
     const results = await Promise.allSettled(sends.map((send) => this.#withDeadline(send)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
@@ -188,7 +185,7 @@ export class KafkaProducer implements BufferProducer {
       throw error;
     }
     this.stats.appendedMessages += all.length;
-    for (const message of all) this.stats.appendedBytes += message.value!.length;
+    for (const message of all) this.stats.appendedBytes += message.value.length;
   }
 
   /** The client keeps retrying while no broker answers; the deadline turns that into a refusal. */
@@ -197,7 +194,7 @@ export class KafkaProducer implements BufferProducer {
   }
 
   /** One message per entry, or several when the entry is over the message limit. */
-  *#messages(topic: string, signal: Signal, entry: BufferEntry): Generator<Message> {
+  *#messages(signal: Signal, entry: BufferEntry): Generator<Message> {
     // Ingest keys a trace by its 16-byte id; the partitioner says how that id is written as a key.
     const raw =
       entry.key && signal === 'traces' && entry.key.length === 16 ? this.#partitioner.traceKey(entry.key) : entry.key;
@@ -208,7 +205,6 @@ export class KafkaProducer implements BufferProducer {
     const values = entry.value.length <= limit ? [entry.value] : splitToFit(signal, entry.value, limit);
     for (const value of values) {
       yield {
-        topic,
         key,
         value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
         headers: entry.headers,
@@ -247,12 +243,9 @@ export class KafkaProducer implements BufferProducer {
    */
   async #probe(): Promise<void> {
     const short = [...this.#shortOfReplicas];
-    const metadata = await this.#producer.metadata({
-      topics: [...new Set([this.#config.topics.traces, ...short])],
-      forceUpdate: true,
-    });
+    const metadata = await this.#cluster.refresh([...new Set([this.#config.topics.traces, ...short])]);
     if (short.length === 0) return;
-    const required = await minInSyncReplicas(this.#config, short);
+    const required = await minInSyncReplicas(this.#cluster, short);
     for (const topic of short) {
       if (hasEnoughInSyncReplicas(metadata.topics.get(topic), required.get(topic) ?? 1))
         this.#shortOfReplicas.delete(topic);
@@ -266,6 +259,6 @@ export class KafkaProducer implements BufferProducer {
     this.#closed = true;
     this.#writable = false;
     clearTimeout(this.#probeTimer);
-    await this.#producer.close();
+    this.#cluster.close();
   }
 }

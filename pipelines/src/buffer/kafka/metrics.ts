@@ -2,7 +2,6 @@
 // scrape time (one ListOffsets and one OffsetFetch per consumer). Counters without `_total`:
 // the Prometheus exporter adds it.
 import type { Meter } from '@opentelemetry/api';
-import type { KafkaDeadLetters } from './dead-letters.ts';
 import type { KafkaConsumer } from './kafka-consumer.ts';
 import type { KafkaProducer } from './kafka-producer.ts';
 
@@ -10,7 +9,8 @@ export interface KafkaBufferParts {
   producer: KafkaProducer;
   /** The consumers running in this process (none in the ingest role). */
   consumers: () => readonly KafkaConsumer[];
-  deadLetters: KafkaDeadLetters;
+  /** Records dead-lettered by this process, by stage. */
+  deadLetters: { readonly written: ReadonlyMap<string, number> };
   /**
    * Whether this process takes appends (ingest and `both`; not a process-only worker). Only then
    * is `otelgate_kafka_writable` reported: a worker's producer is not started, and reporting it

@@ -8,7 +8,10 @@
 // TCP connection, newline-framed, as fast as the receiver reads them. Per phase: lines/s (wall),
 // CPU-s per million lines and lines per CPU-second of the receiving process, peak RSS (VmHWM reset
 // before the phase). `--quick` sends 200,000 lines once; the full run 1,000,000, 3 rounds.
-import { linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `--memory` also samples otelgate's process.memoryUsage() every 20 ms (an --import'ed timer)
+// and prints the peak of each part per phase; `--only otelgate` leaves the Collector out;
+// `--filelog '{json}'`, `--syslog '{json}'` add options to otelgate's receivers (to compare settings).
+import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +19,23 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { startKafka, uniqueName } from '../../../test/kafka/kafka-service.ts';
 import { freePort } from '../../../test/support/free-port.ts';
-import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
+import { shippedNodeFlags, startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { sumCounter } from '../../collector/accepted-spans.ts';
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
 import { createTopic } from '../../collector/create-topic.ts';
-import { cpuSeconds, peakRssBytes, resetPeakRss } from '../proc-sampler.ts';
+import { cpuSeconds, peakRssBytes, resetPeakRss, rssBytes } from '../proc-sampler.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, lines: { type: 'string' }, rounds: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    lines: { type: 'string' },
+    rounds: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    filelog: { type: 'string' },
+    syslog: { type: 'string' },
+  },
 });
 const LINES = Number(values.lines ?? (values.quick ? 200_000 : 1_000_000));
 const ROUNDS = Number(values.rounds ?? (values.quick ? 1 : 3));
@@ -57,9 +68,16 @@ const prepared = join(work, 'prepared.log');
   writeFileSync(prepared, chunks.join(''));
 }
 
+/** Appends `time rss heapTotal heapUsed external arrayBuffers` to $BENCH_MEMORY_SAMPLES every 20 ms. */
+const SAMPLER = `data:text/javascript,${encodeURIComponent(
+  "import { appendFileSync } from 'node:fs'; const file = process.env.BENCH_MEMORY_SAMPLES; setInterval(() => { const m = process.memoryUsage(); appendFileSync(file, `${Date.now()} ${m.rss} ${m.heapTotal} ${m.heapUsed} ${m.external} ${m.arrayBuffers}\\n`); }, 20).unref();",
+)}`;
+
 interface Target {
   name: string;
   pid: number;
+  /** Where the memory sampler writes (otelgate with --memory). */
+  samples?: string;
   watchDir: string;
   syslogPort: number;
   accepted(receiver: 'filelog' | 'syslog'): Promise<number>;
@@ -69,13 +87,23 @@ interface Target {
 async function startOtelgate(): Promise<Target> {
   const watchDir = mkdtempSync(join(work, 'otelgate-'));
   const syslogPort = await freePort();
+  const samples = values.memory ? join(watchDir, 'memory-samples') : undefined;
   const gateway = await startGatewayProcess({
     config: {
       service: { role: 'ingest' },
       log: { level: 'warn' },
       receivers: {
-        filelog: { include: [`${watchDir}/*.log`], startAt: 'beginning', storageDir: join(watchDir, '.state') },
-        syslog: { tcp: { endpoint: `127.0.0.1:${syslogPort}` }, protocol: 'rfc5424' },
+        filelog: {
+          include: [`${watchDir}/*.log`],
+          startAt: 'beginning',
+          storageDir: join(watchDir, '.state'),
+          ...JSON.parse(values.filelog ?? '{}'),
+        },
+        syslog: {
+          tcp: { endpoint: `127.0.0.1:${syslogPort}` },
+          protocol: 'rfc5424',
+          ...JSON.parse(values.syslog ?? '{}'),
+        },
       },
       buffer: {
         kafka: {
@@ -87,11 +115,13 @@ async function startOtelgate(): Promise<Target> {
       },
     },
     bundled: true,
-    env: { LOG_LEVEL: 'warn' },
+    nodeFlags: samples ? [...shippedNodeFlags('ingest'), '--import', SAMPLER] : undefined,
+    env: { LOG_LEVEL: 'warn', ...(samples ? { BENCH_MEMORY_SAMPLES: samples } : {}) },
   });
   return {
     name: 'otelgate',
     pid: gateway.child.pid!,
+    samples,
     watchDir,
     syslogPort,
     accepted: (receiver) =>
@@ -183,12 +213,16 @@ interface Figures {
   cpu_s_per_million: number;
   lines_per_cpu_s: number;
   peak_rss_mib: number;
+  /** RSS when the phase started (idle). */
+  idle_rss_mib: number;
 }
 
 async function measure(target: Target, receiver: 'filelog' | 'syslog'): Promise<Figures> {
   await new Promise((resolve) => setTimeout(resolve, 1500)); // idle: start-up work done
   const before = await target.accepted(receiver);
   resetPeakRss(target.pid);
+  const idleRss = rssBytes(target.pid);
+  const from = Date.now();
   const cpuBefore = cpuSeconds(target.pid);
   const started = performance.now();
   if (receiver === 'filelog') linkSync(prepared, join(target.watchDir, 'app.log'));
@@ -201,13 +235,30 @@ async function measure(target: Target, receiver: 'filelog' | 'syslog'): Promise<
     cpu_s_per_million: round((cpu / LINES) * 1e6),
     lines_per_cpu_s: Math.round(LINES / cpu),
     peak_rss_mib: round(peakRssBytes(target.pid) / 2 ** 20),
+    idle_rss_mib: round(idleRss / 2 ** 20),
+    ...(target.samples ? memoryPeaks(target.samples, from) : {}),
   };
+}
+
+/** The highest value of each process.memoryUsage() part sampled since `from`, in MiB. */
+function memoryPeaks(path: string, from: number): Record<string, number> {
+  const names = ['rss', 'heap_total', 'heap_used', 'external', 'array_buffers'];
+  const peaks = new Array<number>(names.length).fill(0);
+  if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const fields = line.split(' ').map(Number);
+      if (fields.length !== 6 || fields[0] < from) continue;
+      for (let i = 0; i < names.length; i++) peaks[i] = Math.max(peaks[i], fields[i + 1]);
+    }
+  }
+  return Object.fromEntries(names.map((name, i) => [`sampled_${name}_mib`, round(peaks[i] / 2 ** 20)]));
 }
 
 const samples = new Map<string, Figures[]>();
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? [startOtelgate, startOtelcol] : [startOtelcol, startOtelgate];
   for (const start of order) {
+    if (values.only === 'otelgate' && start === startOtelcol) continue;
     const target = await start();
     try {
       for (const receiver of ['filelog', 'syslog'] as const) {
@@ -259,6 +310,7 @@ function medians(list: Figures[]): Figures {
     cpu_s_per_million: median((f) => f.cpu_s_per_million),
     lines_per_cpu_s: median((f) => f.lines_per_cpu_s),
     peak_rss_mib: median((f) => f.peak_rss_mib),
+    idle_rss_mib: median((f) => f.idle_rss_mib),
   };
 }
 

@@ -23,11 +23,19 @@ import { fileAttributes, resourceAttributesOf } from './path-attributes.ts';
 import { type AssembledRecord, RecordAssembler } from './record-assembler.ts';
 import type { RecordBuilder } from './record-builder.ts';
 
+/** Lines before `until` (not yet durable) are sent with this observed time: what they had before a restart. */
+export interface ReplayRange {
+  until: number;
+  observedTimeUnixNano: bigint;
+}
+
 /** What a truncated file held: its first bytes, where reading was, and what of that was durable. */
 export interface TruncatedContent {
   bytes: Buffer;
   offset: number;
   durable: number;
+  /** The file's replay ranges when it was truncated: its copy re-sends those lines with the same times. */
+  replay: ReplayRange[];
 }
 
 export interface FileReaderShared {
@@ -71,7 +79,7 @@ export class FileReader {
    * have reached the buffer): re-sent with the observed time they had, so they are the same
    * records and an idempotent sink (Elasticsearch's content-hash _id) keeps one copy.
    */
-  replay: { until: number; observedTimeUnixNano: bigint }[] = [];
+  replay: ReplayRange[] = [];
   #lineTruncated = false;
 
   constructor(path: string, fd: number, stats: Stats, offset: number, shared: FileReaderShared) {
@@ -111,7 +119,12 @@ export class FileReader {
   checkTruncation(batch: LogBatch, size: number): TruncatedContent | undefined {
     if (size >= this.offset && this.fingerprint.matches(this.#fd, size)) return undefined;
     this.#shared.metrics.rotations.add(1, { kind: 'truncate' });
-    const before = { bytes: this.fingerprint.bytes, offset: this.offset, durable: this.durableOffset };
+    const before = {
+      bytes: this.fingerprint.bytes,
+      offset: this.offset,
+      durable: this.durableOffset,
+      replay: this.replay,
+    };
     this.#withBatch(batch, () => {
       for (const assembler of this.#assemblers.values()) assembler.flush();
     });

@@ -10,7 +10,7 @@ import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
-import { FileReader, type FileReaderShared, type TruncatedContent } from './file-reader.ts';
+import { FileReader, type FileReaderShared, type ReplayRange, type TruncatedContent } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
 import { LOG_BATCH_SCOPE, LogBatch } from './log-batch.ts';
 
@@ -18,6 +18,13 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 /** A file that lost its path is closed after it has been quiet this long (a writer may still hold it). */
 const GONE_GRACE_MS = 1_000;
+
+/** Where reading a newly followed file starts, and what of that is durable (its checkpoint). */
+interface Start {
+  offset: number;
+  durable: number;
+  replay: ReplayRange[];
+}
 
 export interface FilelogReceiverOptions {
   config: FilelogConfig;
@@ -117,7 +124,7 @@ export class FilelogReceiver {
         }
         continue;
       }
-      const opened = this.#open(file.path, file.stats);
+      const opened = this.#open(file.path, file.stats, batch);
       if (opened) {
         seen.add(opened.key);
         this.#readers.set(opened.key, opened);
@@ -141,7 +148,7 @@ export class FilelogReceiver {
     }
   }
 
-  #open(path: string, stats: Stats): FileReader | undefined {
+  #open(path: string, stats: Stats, batch: LogBatch): FileReader | undefined {
     const { config, checkpoints, shared, logger } = this.#options;
     let fd: number;
     try {
@@ -163,23 +170,35 @@ export class FilelogReceiver {
     }
     const reader = new FileReader(path, fd, identity, 0, shared);
     const checkpoint = checkpoints.claim(path, reader.fingerprint.bytes);
-    let offset = 0;
-    if (checkpoint) offset = checkpoint.offset <= identity.size ? checkpoint.offset : 0;
-    else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') offset = identity.size;
-    else if (!this.#firstPoll) offset = this.#copiedFrom(reader.fingerprint.bytes, identity.size);
-    if (checkpoint?.pending && offset === checkpoint.offset) {
-      reader.replay = checkpoint.pending.map((range) => ({
-        until: range.to,
-        observedTimeUnixNano: BigInt(range.observedTimeUnixNano),
-      }));
+    let start: Start = { offset: 0, durable: 0, replay: [] };
+    if (checkpoint) {
+      const offset = checkpoint.offset <= identity.size ? checkpoint.offset : 0;
+      const replay =
+        checkpoint.pending && offset === checkpoint.offset
+          ? checkpoint.pending.map((range) => ({
+              until: range.to,
+              observedTimeUnixNano: BigInt(range.observedTimeUnixNano),
+            }))
+          : [];
+      start = { offset, durable: offset, replay };
+    } else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') {
+      start = { offset: identity.size, durable: identity.size, replay: [] };
+    } else {
+      const copied = this.#copiedFrom(reader.fingerprint.bytes, identity.size, batch);
+      if (copied === 'wait') {
+        reader.close();
+        return undefined;
+      }
+      if (copied) start = copied;
     }
-    reader.offset = offset;
-    reader.durableOffset = offset;
+    reader.offset = start.offset;
+    reader.durableOffset = start.durable;
+    reader.replay = start.replay;
     logger.debug(
       {
         path,
         key: reader.key,
-        offset,
+        offset: start.offset,
         size: identity.size,
         claimed: checkpoint && { path: checkpoint.path, offset: checkpoint.offset, length: checkpoint.length },
       },
@@ -189,18 +208,35 @@ export class FilelogReceiver {
   }
 
   /**
-   * A file found while running that starts with the same bytes as one being followed (or one just
-   * truncated) is a copy of it (copytruncate): it is read from where the original was, not again.
+   * Where a file without a checkpoint of its own starts. One that starts with the bytes of a file
+   * just truncated is its copy (copytruncate): it continues where the original was, with the lines
+   * not yet durable and the observed times they were (or are being) sent with, so a kill re-sends
+   * them identically. `wait` leaves a file for the next poll: empty (what it is shows once it has
+   * bytes), a copy still being written, or a copy of a file followed and not truncated yet (its
+   * lines are read from the original; once it is truncated the copy continues from there).
    */
-  #copiedFrom(firstBytes: Buffer, size: number): number {
-    if (firstBytes.length === 0) return 0;
-    const sameStart = (bytes: Buffer) =>
-      bytes.length > 0 && firstBytes.length >= bytes.length && firstBytes.subarray(0, bytes.length).equals(bytes);
-    for (const entry of this.#truncated) if (sameStart(entry.bytes) && entry.offset <= size) return entry.offset;
-    for (const reader of this.#readers.values()) {
-      if (sameStart(reader.fingerprint.bytes) && reader.offset <= size) return reader.offset;
+  #copiedFrom(firstBytes: Buffer, size: number, batch: LogBatch): Start | 'wait' | undefined {
+    if (firstBytes.length === 0) return 'wait';
+    const related = (bytes: Buffer) => {
+      const length = Math.min(bytes.length, firstBytes.length);
+      return length > 0 && firstBytes.subarray(0, length).equals(bytes.subarray(0, length));
+    };
+    for (const entry of this.#truncated) {
+      if (!related(entry.bytes)) continue;
+      if (firstBytes.length < entry.bytes.length || size < entry.offset) return 'wait';
+      const replay = [...entry.replay];
+      // Not durable yet: read from the original into the batch in hand (durable marks them at its flush).
+      if (entry.durable < entry.offset) {
+        replay.push({ until: entry.offset, observedTimeUnixNano: batch.observedTimeUnixNano });
+      }
+      return { offset: entry.offset, durable: entry.durable, replay };
     }
-    return 0;
+    for (const reader of this.#readers.values()) {
+      if (!related(reader.fingerprint.bytes)) continue;
+      if (!reader.gone || firstBytes.length < reader.fingerprint.length || size < reader.offset) return 'wait';
+      return { offset: reader.offset, durable: reader.offset, replay: [] };
+    }
+    return undefined;
   }
 
   /** Appends the batch until it is durable (retrying what is retryable), then checkpoints it. */
@@ -238,7 +274,10 @@ export class FilelogReceiver {
       }
     }
     // A truncated file's lines read before the truncation were in this batch: durable now.
-    for (const entry of this.#truncated) entry.durable = entry.offset;
+    for (const entry of this.#truncated) {
+      entry.durable = entry.offset;
+      if (entry.replay.length > 0) entry.replay = entry.replay.filter((range) => range.until > entry.durable);
+    }
     for (const [reader, group] of batch.groups) {
       reader.durableOffset = group.committable;
       if (reader.replay.length > 0) reader.replay = reader.replay.filter((range) => range.until > reader.durableOffset);
@@ -297,10 +336,16 @@ export class FilelogReceiver {
         offset: entry.durable,
         path: '',
       };
-      // Lines read before the truncation and being appended now: re-sent identically if need be.
+      // Lines read before the truncation and being appended now (those of a replay with their
+      // earlier time, the first match wins): re-sent identically if need be.
+      const ranges = entry.replay.map((range) => ({
+        to: range.until,
+        observedTimeUnixNano: String(range.observedTimeUnixNano),
+      }));
       if (inFlight && entry.durable < entry.offset) {
-        checkpoint.pending = [{ to: entry.offset, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) }];
+        ranges.push({ to: entry.offset, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) });
       }
+      if (ranges.length > 0) checkpoint.pending = ranges;
       files.push(checkpoint);
     }
     this.#options.checkpoints.write(files);

@@ -4,9 +4,9 @@
 // only when the kill caught its append in flight (the outcome of that append is unknown), and
 // then it is re-sent as the identical record (same observed time), which an idempotent sink
 // keeps once (Elasticsearch's content-hash _id), as it does the process loop's own replays.
-// A second read of a line as a different record (a new observed time) should not happen either,
-// but some runs show one such line per kill (docs/CONFIG.md, filelog "Known edge"): the test
-// holds it to that bound, and to no loss at all, until the cause is found.
+// A second read of a line as a different record (a new observed time) is what this test forbids,
+// with any loss. Copytruncate leaves a gap between the copy and the truncation (as logrotate
+// does), so the copy is sometimes found while the original is still whole.
 import { appendFileSync, copyFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,7 @@ it('delivers every line, as one record, across repeated SIGKILLs while files rot
             writeFileSync(paths[file], '');
           } else {
             copyFileSync(paths[file], rotated);
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
             truncateSync(paths[file], 0);
           }
           rotations++;
@@ -134,13 +135,13 @@ it('delivers every line, as one record, across repeated SIGKILLs while files rot
   })();
 
   for (let round = 0; round < ROUNDS; round++) {
-    await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 1000));
-    events.push(`kill at line ${written.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1400));
+    events.push(`kill at line ${written.length} t=${Date.now()}`);
     await gateway.kill('SIGKILL');
     if (process.env.OTELGATE_FILELOG_KILL_DEBUG)
       appendFileSync(join(root, 'gateway.out'), `${gateway.output.join('\n')}\n`);
     gateway = await startGatewayProcess({ dir, ports, config });
-    events.push(`up at line ${written.length}`);
+    events.push(`up at line ${written.length} t=${Date.now()}`);
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   stop = true;
@@ -163,13 +164,12 @@ it('delivers every line, as one record, across repeated SIGKILLs while files rot
   if (process.env.OTELGATE_FILELOG_KILL_DEBUG) {
     console.log(events.join('\n'));
     console.log('lost', lost.map((l) => l.slice(0, 20)).join(', '));
-    console.log('repeated', repeated.map((l) => l.slice(0, 20)).join(', '));
+    console.log(`root ${root} dir ${dir}`);
+    for (const line of repeated) console.log('repeated', line.slice(0, 20), [...(reads.get(line) ?? [])].join(' '));
   }
   expect(rotations).toBeGreaterThan(0);
   expect(written.length).toBeGreaterThan(1000);
   expect(unknown).toEqual([]);
   expect(lost).toEqual([]);
-  expect(repeated.length, `read twice as different records: ${repeated.slice(0, 5).join(' | ')}`).toBeLessThanOrEqual(
-    ROUNDS,
-  );
+  expect(repeated, 'lines read twice as different records').toEqual([]);
 });

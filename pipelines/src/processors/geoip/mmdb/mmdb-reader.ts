@@ -14,13 +14,13 @@ import { NOT_FOUND, SearchTree } from './search-tree.ts';
 import { checkSearchTree } from './tree-check.ts';
 
 export interface MmdbReaderOptions {
-  /** 4 KiB pages of the file kept in memory (search-tree nodes and records recently read). */
+  /** 512-byte pages of the file kept in memory (search-tree nodes and records recently read): 4 MiB. */
   maxPages?: number;
   /** Decoded records kept, by data-section offset. */
   recordCacheSize?: number;
 }
 
-export const DEFAULT_MAX_PAGES = 1024;
+export const DEFAULT_MAX_PAGES = 8192;
 export const DEFAULT_RECORD_CACHE_SIZE = 4096;
 
 // Addresses looked up once at open (after the whole tree was checked): their records decode.

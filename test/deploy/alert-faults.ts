@@ -2,7 +2,8 @@
 // target (a new instance label, so that every trial is its own Alertmanager group): the shared
 // PostgreSQL and Redis behind a closable TCP proxy their Debian exporter connects through, the
 // shared Elasticsearch behind a closable HTTP proxy for the Debian elasticsearch exporter, and a
-// real gateway process scraped (as job otelgate) through a TCP proxy; and an error burst: an
+// real gateway process scraped (as job otelgate) through a TCP proxy; a dedicated Kafka node
+// whose JMX exporter agent is scraped as job kafka (alert-kafka-broker.ts); and an error burst: an
 // app instrumented with @otelgate/node sends its spans to a real gateway running the errorburst
 // processor (posting to the stack's Alertmanager), and its routes start throwing.
 import { ClosableProxy } from '../support/closable-proxy.ts';
@@ -10,16 +11,18 @@ import { ClosableTcpProxy } from '../support/closable-tcp-proxy.ts';
 import { freePort } from '../support/free-port.ts';
 import { startGatewayProcess } from '../support/gateway-process.ts';
 import { AppProcess } from '../instrumentation/support/app-process.ts';
+import { kafkaBrokerTarget } from './alert-kafka-broker.ts';
 import type { AlertLatencyStack } from './alert-latency-stack.ts';
 import { sharedServiceValue } from './shared-service.ts';
 
-export const faultKinds = ['postgres', 'redis', 'elasticsearch', 'otelgate', 'error-burst'] as const;
+export const faultKinds = ['postgres', 'redis', 'kafka', 'elasticsearch', 'otelgate', 'error-burst'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 /** The critical alert each fault must raise. */
 export const alertOf: Record<FaultKind, string> = {
   postgres: 'PostgresDown',
   redis: 'RedisDown',
+  kafka: 'KafkaBrokersDown',
   elasticsearch: 'ElasticsearchDown',
   otelgate: 'OtelgateDown',
   'error-burst': 'ServiceErrorBurst',
@@ -118,6 +121,7 @@ export async function startFaultTarget(stack: AlertLatencyStack, kind: FaultKind
       },
     };
   }
+  if (kind === 'kafka') return kafkaBrokerTarget(stack);
   if (kind === 'error-burst') return errorBurst(stack);
   const gateway = await startGatewayProcess({ config: { log: { level: 'warn' } }, env: { LOG_LEVEL: 'warn' } });
   const admin = hostPort(gateway.adminUrl);

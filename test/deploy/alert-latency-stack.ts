@@ -33,6 +33,7 @@ interface ScrapeConfig {
 export class AlertLatencyStack {
   private readonly targets = new Map<string, Set<string>>();
   private readonly children: ChildProcess[] = [];
+  private readonly cleanups: (() => Promise<void>)[] = [];
 
   readonly dir: string;
   readonly prometheusUrl: string;
@@ -199,7 +200,13 @@ export class AlertLatencyStack {
     return child;
   }
 
+  /** Runs `cleanup` in stop(), before the stack's directory is removed. */
+  onStop(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
   async stop(): Promise<void> {
+    await Promise.all(this.cleanups.map((cleanup) => cleanup()));
     for (const child of this.children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(
       this.children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),

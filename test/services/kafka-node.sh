@@ -60,13 +60,15 @@ format_node() {
     { cat "$2/format.log" >&2; exit 1; }
 }
 
-# launch_node JAVA DIR XMS XMX: starts the JVM of DIR/server.properties in its own session (lock
-# fd 9 closed, so a later start or stop is not blocked by the daemon); pid in DIR/broker.pid.
+# launch_node JAVA DIR XMS XMX [JVM OPTIONS...]: starts the JVM of DIR/server.properties in its own
+# session (lock fd 9 closed, so a later start or stop is not blocked by the daemon); pid in
+# DIR/broker.pid.
 launch_node() {
-  local java="$1" dir="$2"
+  local java="$1" dir="$2" xms="$3" xmx="$4"
+  shift 4
   [ -f "$dir/broker.log" ] && mv "$dir/broker.log" "$dir/broker.log.1"
   log "starting with $java; log in $dir/broker.log"
-  setsid nohup "$java" "-Xms$3" "-Xmx$4" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  setsid nohup "$java" "-Xms$xms" "-Xmx$xmx" "$@" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true "$kafka_log4j" \
     -cp "$kafka_libs/*" kafka.Kafka "$dir/server.properties" >"$dir/broker.log" 2>&1 </dev/null 9>&- &
   echo $! >"$dir/broker.pid"

@@ -227,11 +227,14 @@ describe('syslog receiver', () => {
     expect(logsOf(gateway)).toHaveLength(50);
   });
 
-  it('pushes back on a fast TCP sender instead of dropping: every message arrives', async () => {
+  it.each([
+    ['maxPendingRecords', { maxPendingRecords: 200 }],
+    ['maxPendingBytes', { maxPendingBytes: 20_000 }],
+  ])('pushes back on a fast TCP sender instead of dropping, bounded by %s: every message arrives', async (_, limit) => {
     const port = await freePort();
     const gateway = await syslogGateway({
       tcp: { endpoint: `127.0.0.1:${port}` },
-      maxPendingRecords: 200,
+      ...limit,
       maxBatchRecords: 100,
     });
     const socket = connectTcp(port, '127.0.0.1');

@@ -1,10 +1,12 @@
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
+import { decodeLogs } from '@otelgate/pipelines/otlp/decode.ts';
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import { describe, expect, it } from 'vitest';
 import type { FileReader } from '../filelog/file-reader.ts';
 import { LOG_BATCH_SCOPE, LogBatch } from '../filelog/log-batch.ts';
 import { encodeLogRecords } from './encode-log-records.ts';
+import { LogRecordsWriter } from './log-records-writer.ts';
 
 function record(body: string, attributes: KeyValue[], extra: Partial<LogRecord> = {}): LogRecord {
   return {
@@ -85,5 +87,49 @@ describe('encodeLogRecords', () => {
         },
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('LogRecordsWriter', () => {
+  const resource = [str('service.name', 'shop')];
+  const logsData = (records: LogRecord[]) => ({
+    resourceLogs: [
+      {
+        resource: { attributes: resource, droppedAttributesCount: 0 },
+        scopeLogs: [
+          {
+            scope: { name: 'otelgate/test', version: '', attributes: [], droppedAttributesCount: 0 },
+            logRecords: records,
+            schemaUrl: '',
+          },
+        ],
+        schemaUrl: '',
+      },
+    ],
+  });
+
+  it('writes, record by record and growing from a tiny buffer, what the generic encoder writes', () => {
+    const attributes = [str('syslog.hostname', 'h'), { key: 'syslog.facility', value: { intValue: 20n } }];
+    const records = Array.from({ length: 50 }, (_, i) =>
+      record(`message ${i} ✓ ${'y'.repeat(i * 7)}`, attributes, { timeUnixNano: BigInt(i + 1), severityNumber: 9 }),
+    );
+    const writer = new LogRecordsWriter(resource, 'otelgate/test', false, 8);
+    for (const item of records) writer.add(item);
+    const bytes = writer.finish();
+    expect(writer.count).toBe(50);
+    expect(bytes.equals(Buffer.from(encodeLogs(logsData(records))))).toBe(true);
+    expect(writer.bytes).toBeLessThan(bytes.length);
+  });
+
+  it('keeps a record the fast encoder does not handle, encoded by the generic one in the same request', () => {
+    const writer = new LogRecordsWriter(resource, 'otelgate/test', false, 1024);
+    writer.add(record('fast', []));
+    writer.add(record('generic', [{ key: 'ratio', value: { doubleValue: 0.5 } }]));
+    const decoded = decodeLogs(writer.finish());
+    const bodies = decoded.resourceLogs.flatMap((rl) =>
+      rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => (r.body as { stringValue: string }).stringValue)),
+    );
+    expect(bodies).toEqual(['fast', 'generic']);
+    expect(decoded.resourceLogs.every((rl) => rl.resource.attributes[0]?.key === 'service.name')).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ export interface RecordGroup {
 }
 
 /** ScopeLogs.scope field: InstrumentationScope { name }. */
-function scopeField(name: string): Buffer {
+export function scopeField(name: string): Buffer {
   return lengthDelimited(0x0a, lengthDelimited(0x0a, Buffer.from(name, 'utf8')));
 }
 
@@ -27,7 +27,7 @@ const entryCache = new WeakMap<KeyValue, Buffer>();
 /** A record's attribute entries and their total length, kept per list for lists shared between records (a file's). */
 const listCache = new WeakMap<KeyValue[], RecordEntries>();
 
-interface RecordEntries {
+export interface RecordEntries {
   parts: Buffer[];
   length: number;
 }
@@ -85,8 +85,8 @@ function lengthDelimited(tag: number, payload: Buffer): Buffer {
   return out;
 }
 
-/** `field` entries (tag, length, KeyValue) for every attribute (resource attributes, key-value lists). */
-function attributeEntries(list: KeyValue[], field: number): Buffer | undefined {
+/** `field` entries (tag, length, KeyValue) for every attribute (resource attributes: field 1). */
+export function attributeEntries(list: KeyValue[], field: number): Buffer | undefined {
   const parts: Buffer[] = [];
   for (const kv of list) {
     const bytes = keyValueBytes(kv);
@@ -96,7 +96,7 @@ function attributeEntries(list: KeyValue[], field: number): Buffer | undefined {
   return Buffer.concat(parts);
 }
 
-function fieldSize(length: number): number {
+export function fieldSize(length: number): number {
   return 1 + varintSize(length) + length;
 }
 
@@ -111,6 +111,50 @@ function recordSize(record: LogRecord, attributes: RecordEntries): number {
   if (record.severityText.length > 0) n += fieldSize(Buffer.byteLength(record.severityText, 'utf8'));
   n += fieldSize(fieldSize(Buffer.byteLength(body.stringValue, 'utf8')));
   return n + attributes.length;
+}
+
+/** A record's encoded size and attribute entries, or undefined when it needs the generic encoder. */
+export function measureRecord(
+  record: LogRecord,
+  sharedAttributeLists: boolean,
+): { size: number; entries: RecordEntries } | undefined {
+  const entries = recordEntries(record.attributes, sharedAttributeLists);
+  const size = entries ? recordSize(record, entries) : -1;
+  return size < 0 || !entries ? undefined : { size, entries };
+}
+
+/** Writes the record (its ScopeLogs.log_records field: tag, length, LogRecord) at `pos`; returns the end. */
+export function writeRecord(out: Buffer, pos: number, record: LogRecord, size: number, entries: RecordEntries): number {
+  out[pos++] = 0x12;
+  pos = writeVarint(out, pos, size);
+  if (record.timeUnixNano !== 0n) {
+    out[pos++] = 0x09;
+    out.writeBigUInt64LE(BigInt.asUintN(64, record.timeUnixNano), pos);
+    pos += 8;
+  }
+  if (record.observedTimeUnixNano !== 0n) {
+    out[pos++] = 0x59;
+    out.writeBigUInt64LE(BigInt.asUintN(64, record.observedTimeUnixNano), pos);
+    pos += 8;
+  }
+  if (record.severityNumber !== 0) {
+    out[pos++] = 0x10;
+    pos = writeVarint(out, pos, record.severityNumber);
+  }
+  if (record.severityText.length > 0) {
+    out[pos++] = 0x1a;
+    pos = writeVarint(out, pos, Buffer.byteLength(record.severityText, 'utf8'));
+    pos += out.write(record.severityText, pos, 'utf8');
+  }
+  const body = (record.body as { stringValue: string }).stringValue;
+  const bodyLength = Buffer.byteLength(body, 'utf8');
+  out[pos++] = 0x2a;
+  pos = writeVarint(out, pos, fieldSize(bodyLength));
+  out[pos++] = 0x0a;
+  pos = writeVarint(out, pos, bodyLength);
+  pos += out.write(body, pos, 'utf8');
+  for (const part of entries.parts) pos += part.copy(out, pos);
+  return pos;
 }
 
 export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
@@ -133,12 +177,11 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     const attributes: RecordEntries[] = [];
     let scopeLength = scope.length;
     for (const record of records) {
-      const entries = recordEntries(record.attributes, sharedAttributeLists);
-      const size = entries ? recordSize(record, entries) : -1;
-      if (size < 0 || !entries) return undefined;
-      sizes.push(size);
-      attributes.push(entries);
-      scopeLength += fieldSize(size);
+      const measured = measureRecord(record, sharedAttributeLists);
+      if (!measured) return undefined;
+      sizes.push(measured.size);
+      attributes.push(measured.entries);
+      scopeLength += fieldSize(measured.size);
     }
     const resourceLogs = fieldSize(resource.length) + fieldSize(scopeLength);
     total += fieldSize(resourceLogs);
@@ -158,32 +201,7 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     header(0x12, group.scopeLength);
     pos += group.scope.copy(out, pos);
     for (let i = 0; i < group.records.length; i++) {
-      const record = group.records[i];
-      header(0x12, group.sizes[i]);
-      if (record.timeUnixNano !== 0n) {
-        out[pos++] = 0x09;
-        out.writeBigUInt64LE(BigInt.asUintN(64, record.timeUnixNano), pos);
-        pos += 8;
-      }
-      if (record.observedTimeUnixNano !== 0n) {
-        out[pos++] = 0x59;
-        out.writeBigUInt64LE(BigInt.asUintN(64, record.observedTimeUnixNano), pos);
-        pos += 8;
-      }
-      if (record.severityNumber !== 0) {
-        out[pos++] = 0x10;
-        pos = writeVarint(out, pos, record.severityNumber);
-      }
-      if (record.severityText.length > 0) {
-        header(0x1a, Buffer.byteLength(record.severityText, 'utf8'));
-        pos += out.write(record.severityText, pos, 'utf8');
-      }
-      const body = (record.body as { stringValue: string }).stringValue;
-      const bodyLength = Buffer.byteLength(body, 'utf8');
-      header(0x2a, fieldSize(bodyLength));
-      header(0x0a, bodyLength);
-      pos += out.write(body, pos, 'utf8');
-      for (const part of group.attributes[i].parts) pos += part.copy(out, pos);
+      pos = writeRecord(out, pos, group.records[i], group.sizes[i], group.attributes[i]);
     }
   }
   if (pos !== total) throw new Error(`log record encoder wrote ${pos} bytes, sized ${total}`);

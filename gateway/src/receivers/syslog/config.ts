@@ -35,9 +35,21 @@ export const syslogConfigSchema = z
     tenant: z.string().default('default'),
     /** Records per buffer append; a partial batch is appended after `flushIntervalMs`. */
     maxBatchRecords: z.number().int().positive().default(1024),
+    /** Encoded bytes per buffer append: under the Kafka buffer's 1 MiB message (one message per append). */
+    maxBatchBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(900 * 1024),
     flushIntervalMs: z.number().int().positive().default(100),
     /** Records received and not yet durable; past it UDP drops (counted) and TCP stops reading. */
     maxPendingRecords: z.number().int().positive().default(16_384),
+    /** Encoded bytes received and not yet durable (the memory they hold); past it, as maxPendingRecords. */
+    maxPendingBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
     /** Appends in flight at once (the embedded log shares one fsync between them). */
     maxConcurrentAppends: z.number().int().positive().default(4),
   })

@@ -20,7 +20,10 @@ export async function startSyslogReceiver(config: SyslogConfig, context: LogRece
   const logger = context.logger.child({ component: 'syslog' });
   const transports = [...(config.udp ? ['udp'] : []), ...(config.tcp ? ['tcp'] : [])];
   let batcher: RecordBatcher | undefined;
-  const metrics = declareSyslogMetrics(context.meter, transports, () => batcher?.pending ?? 0);
+  const metrics = declareSyslogMetrics(context.meter, transports, () => ({
+    records: batcher?.pending ?? 0,
+    bytes: batcher?.pendingBytes ?? 0,
+  }));
   batcher = new RecordBatcher(config, context.submit, metrics, logger);
   const handler = new MessageHandler(config, batcher, metrics, logger);
   let udp: UdpSocket | undefined;

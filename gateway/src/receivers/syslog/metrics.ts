@@ -12,9 +12,14 @@ export interface SyslogMetrics {
   connections: UpDownCounter;
   pauses: Counter;
   pending: ObservableGauge;
+  pendingBytes: ObservableGauge;
 }
 
-export function declareSyslogMetrics(meter: Meter, transports: string[], pending: () => number): SyslogMetrics {
+export function declareSyslogMetrics(
+  meter: Meter,
+  transports: string[],
+  pending: () => { records: number; bytes: number },
+): SyslogMetrics {
   const received = meter.createCounter('otelgate_syslog_received_messages', {
     description: 'Syslog messages received and parsed (queued for the buffer), by transport (udp, tcp).',
   });
@@ -29,7 +34,12 @@ export function declareSyslogMetrics(meter: Meter, transports: string[], pending
   const gauge = meter.createObservableGauge('otelgate_syslog_pending_records', {
     description: 'Syslog records received and not yet durable in the buffer (bounded by maxPendingRecords).',
   });
-  gauge.addCallback((result) => result.observe(pending()));
+  gauge.addCallback((result) => result.observe(pending().records));
+  const bytesGauge = meter.createObservableGauge('otelgate_syslog_pending_bytes', {
+    description: 'Encoded bytes of the syslog records received and not yet durable (bounded by maxPendingBytes).',
+    unit: 'By',
+  });
+  bytesGauge.addCallback((result) => result.observe(pending().bytes));
   return {
     received,
     dropped,
@@ -43,8 +53,10 @@ export function declareSyslogMetrics(meter: Meter, transports: string[], pending
       description: 'Open syslog TCP/TLS connections.',
     }),
     pauses: meter.createCounter('otelgate_syslog_backpressure_pauses', {
-      description: 'Times a TCP connection stopped being read because maxPendingRecords were waiting for the buffer.',
+      description:
+        'Times a TCP connection stopped being read because maxPendingBytes or maxPendingRecords were waiting for the buffer.',
     }),
     pending: gauge,
+    pendingBytes: bytesGauge,
   };
 }

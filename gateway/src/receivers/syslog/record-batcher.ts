@@ -1,21 +1,24 @@
 // Gathers syslog records into OTLP requests and appends them, a few at once, retrying what the
-// buffer refuses for now. Everything received and not yet durable counts as pending; past
-// `maxPendingRecords` push() says no, and the transports drop (UDP) or stop reading (TCP).
+// buffer refuses for now. Each record is encoded as it arrives (receivers/logs/log-records-writer.ts),
+// so what waits is bytes. Everything received and not yet durable counts as pending; past
+// `maxPendingBytes` or `maxPendingRecords` push() says no, and the transports drop (UDP) or stop
+// reading (TCP).
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
-import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
-import { encodeLogRecords } from '../logs/encode-log-records.ts';
+import { LogRecordsWriter } from '../logs/log-records-writer.ts';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { SyslogConfig } from './config.ts';
 import type { SyslogMetrics } from './metrics.ts';
 
-const SCOPE = { name: 'otelgate/syslog', version: '', attributes: [], droppedAttributesCount: 0 };
+const SCOPE_NAME = 'otelgate/syslog';
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** A new batch's room for records before its buffer grows (doubling). */
+const INITIAL_BATCH_BYTES = 16 * 1024;
 
 interface Batch {
-  records: LogRecord[];
+  records: LogRecordsWriter;
   /** Records per transport (udp, tcp): the metrics are counted per batch, not per message. */
   transports: Map<string, number>;
   /** The one peer every record came from, or undefined when several (or none) did. */
@@ -32,6 +35,7 @@ export class RecordBatcher {
   readonly #queue: Batch[] = [];
   #inFlight = 0;
   #pending = 0;
+  #pendingBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #drainWaiters = new Set<() => void>();
   readonly #idleWaiters = new Set<() => void>();
@@ -48,25 +52,33 @@ export class RecordBatcher {
     return this.#pending;
   }
 
-  get full(): boolean {
-    return this.#pending >= this.#config.maxPendingRecords;
+  /** Encoded bytes received and not yet durable. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
   }
 
-  /** Queues one record; false (and nothing queued) when maxPendingRecords are already waiting. */
+  get full(): boolean {
+    return this.#pending >= this.#config.maxPendingRecords || this.#pendingBytes >= this.#config.maxPendingBytes;
+  }
+
+  /** Encodes and queues one record; false (and nothing queued) when the pending limits are reached. */
   push(record: LogRecord, peer: string, transport: string): boolean {
     if (this.full) return false;
     const batch = this.#batch;
-    batch.records.push(record);
+    const before = batch.records.bytes;
+    batch.records.add(record);
     batch.transports.set(transport, (batch.transports.get(transport) ?? 0) + 1);
-    if (batch.records.length === 1) batch.peer = peer;
+    if (batch.records.count === 1) batch.peer = peer;
     else if (batch.peer !== peer) batch.mixed = true;
     this.#pending++;
-    if (batch.records.length >= this.#config.maxBatchRecords) this.#seal();
-    else this.#timer ??= setTimeout(() => this.#seal(), this.#config.flushIntervalMs);
+    this.#pendingBytes += batch.records.bytes - before;
+    if (batch.records.count >= this.#config.maxBatchRecords || batch.records.bytes >= this.#config.maxBatchBytes) {
+      this.#seal();
+    } else this.#timer ??= setTimeout(() => this.#seal(), this.#config.flushIntervalMs);
     return true;
   }
 
-  /** Calls `resume` once pending records fall to half of maxPendingRecords. */
+  /** Calls `resume` once pending records and bytes fall to half of their limits. */
   onDrain(resume: () => void): void {
     this.#drainWaiters.add(resume);
   }
@@ -89,7 +101,7 @@ export class RecordBatcher {
   #seal(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#batch.records.length === 0) return;
+    if (this.#batch.records.count === 0) return;
     for (const [transport, count] of this.#batch.transports) this.#metrics.received.add(count, { transport });
     this.#queue.push(this.#batch);
     this.#batch = newBatch();
@@ -102,7 +114,8 @@ export class RecordBatcher {
       this.#inFlight++;
       this.#append(batch).finally(() => {
         this.#inFlight--;
-        this.#pending -= batch.records.length;
+        this.#pending -= batch.records.count;
+        this.#pendingBytes -= batch.records.bytes;
         this.#settled();
         this.#pump();
       });
@@ -110,19 +123,7 @@ export class RecordBatcher {
   }
 
   async #append(batch: Batch): Promise<void> {
-    const body =
-      encodeLogRecords([
-        { resource: [], scopeName: SCOPE.name, records: batch.records, sharedAttributeLists: false },
-      ]) ??
-      encodeLogs({
-        resourceLogs: [
-          {
-            resource: { attributes: [], droppedAttributesCount: 0 },
-            scopeLogs: [{ scope: SCOPE, logRecords: batch.records, schemaUrl: '' }],
-            schemaUrl: '',
-          },
-        ],
-      });
+    const body = batch.records.finish();
     const peerAddress = batch.mixed ? undefined : batch.peer;
     let delay = RETRY_MIN_MS;
     for (;;) {
@@ -135,7 +136,7 @@ export class RecordBatcher {
           for (const [transport, count] of batch.transports) {
             this.#metrics.dropped.add(count, { transport, reason: 'refused' });
           }
-          this.#logger.error({ err: failure, records: batch.records.length }, 'buffer refused syslog records');
+          this.#logger.error({ err: failure, records: batch.records.count }, 'buffer refused syslog records');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -145,7 +146,9 @@ export class RecordBatcher {
   }
 
   #settled(): void {
-    if (this.#pending <= this.#config.maxPendingRecords / 2 && this.#drainWaiters.size > 0) {
+    const drained =
+      this.#pending <= this.#config.maxPendingRecords / 2 && this.#pendingBytes <= this.#config.maxPendingBytes / 2;
+    if (drained && this.#drainWaiters.size > 0) {
       const waiters = [...this.#drainWaiters];
       this.#drainWaiters.clear();
       for (const resume of waiters) resume();
@@ -158,5 +161,10 @@ export class RecordBatcher {
 }
 
 function newBatch(): Batch {
-  return { records: [], transports: new Map(), peer: undefined, mixed: false };
+  return {
+    records: new LogRecordsWriter([], SCOPE_NAME, false, INITIAL_BATCH_BYTES),
+    transports: new Map(),
+    peer: undefined,
+    mixed: false,
+  };
 }

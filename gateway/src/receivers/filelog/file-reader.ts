@@ -63,11 +63,12 @@ export class FileReader {
   /** Consecutive polls that did not find this file under any matched path. */
   missedPolls = 0;
   lastDataAt = Date.now();
+  /** Encoded bytes of this file's records in the last batch that had any: room for the next one. */
+  batchBytesHint = 0;
   readonly #fd: number;
   readonly #shared: FileReaderShared;
   #format: LineFormat | undefined;
   #fileAttributes: KeyValue[];
-  readonly #attributeBytes: number;
   readonly #streamAttributes = new Map<string, KeyValue[]>();
   readonly #assemblers = new Map<string, RecordAssembler>();
   /** Discarding the rest of a line that was cut at maxLogSizeBytes. */
@@ -93,7 +94,6 @@ export class FileReader {
     this.durableOffset = offset;
     this.resourceAttributes = resourceAttributesOf(path);
     this.#fileAttributes = fileAttributes(path);
-    this.#attributeBytes = 2 * path.length + 64;
     this.#format = shared.config.format === 'auto' ? undefined : shared.config.format;
   }
 
@@ -292,8 +292,7 @@ export class FileReader {
         break;
       }
     }
-    // Encoded size, near enough: the body, the attributes, timestamps and framing.
-    batch.add(this, build(record, attributes, observed), record.text.length + this.#attributeBytes + 48);
+    batch.add(this, build(record, attributes, observed));
   }
 
   /** Re-entrant (a truncation found while reading flushes inside the read): restores the outer batch. */

@@ -14,7 +14,7 @@ import type { SyslogMetrics } from './metrics.ts';
 const SCOPE_NAME = 'otelgate/syslog';
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
-/** A new batch's room for records before its buffer grows (doubling). */
+/** The first batch's room for records before its buffer grows (doubling); later ones start with the last one's size. */
 const INITIAL_BATCH_BYTES = 16 * 1024;
 
 interface Batch {
@@ -31,7 +31,7 @@ export class RecordBatcher {
   readonly #submit: SubmitLogs;
   readonly #metrics: SyslogMetrics;
   readonly #logger: Logger;
-  #batch: Batch = newBatch();
+  #batch: Batch = newBatch(INITIAL_BATCH_BYTES);
   readonly #queue: Batch[] = [];
   #inFlight = 0;
   #pending = 0;
@@ -104,7 +104,10 @@ export class RecordBatcher {
     if (this.#batch.records.count === 0) return;
     for (const [transport, count] of this.#batch.transports) this.#metrics.received.add(count, { transport });
     this.#queue.push(this.#batch);
-    this.#batch = newBatch();
+    // Room for as much as the batch just sealed: growing by doubling allocates each batch's bytes
+    // about twice more, garbage the collector only returns after a while.
+    const hint = Math.ceil(this.#batch.records.bytes * 1.25);
+    this.#batch = newBatch(Math.max(1024, Math.min(this.#config.maxBatchBytes, hint)));
     this.#pump();
   }
 
@@ -160,9 +163,9 @@ export class RecordBatcher {
   }
 }
 
-function newBatch(): Batch {
+function newBatch(initialBytes: number): Batch {
   return {
-    records: new LogRecordsWriter([], SCOPE_NAME, false, INITIAL_BATCH_BYTES),
+    records: new LogRecordsWriter([], SCOPE_NAME, false, initialBytes),
     transports: new Map(),
     peer: undefined,
     mixed: false,

@@ -49,7 +49,7 @@ export const syslogConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(4 * 1024 * 1024),
+      .default(1024 * 1024),
     /** Appends in flight at once (the embedded log shares one fsync between them). */
     maxConcurrentAppends: z.number().int().positive().default(4),
   })

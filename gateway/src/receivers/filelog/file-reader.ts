@@ -63,12 +63,11 @@ export class FileReader {
   /** Consecutive polls that did not find this file under any matched path. */
   missedPolls = 0;
   lastDataAt = Date.now();
-  /** Encoded bytes of this file's records in the last batch that had any: room for the next one. */
-  batchBytesHint = 0;
   readonly #fd: number;
   readonly #shared: FileReaderShared;
   #format: LineFormat | undefined;
   #fileAttributes: KeyValue[];
+  readonly #attributeBytes: number;
   readonly #streamAttributes = new Map<string, KeyValue[]>();
   readonly #assemblers = new Map<string, RecordAssembler>();
   /** Discarding the rest of a line that was cut at maxLogSizeBytes. */
@@ -94,6 +93,7 @@ export class FileReader {
     this.durableOffset = offset;
     this.resourceAttributes = resourceAttributesOf(path);
     this.#fileAttributes = fileAttributes(path);
+    this.#attributeBytes = 2 * path.length + 64;
     this.#format = shared.config.format === 'auto' ? undefined : shared.config.format;
   }
 
@@ -292,7 +292,8 @@ export class FileReader {
         break;
       }
     }
-    batch.add(this, build(record, attributes, observed));
+    // Encoded size, near enough: the body, the attributes, timestamps and framing.
+    batch.add(this, build(record, attributes, observed), record.text.length + this.#attributeBytes + 48);
   }
 
   /** Re-entrant (a truncation found while reading flushes inside the read): restores the outer batch. */

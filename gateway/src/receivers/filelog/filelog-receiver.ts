@@ -3,14 +3,16 @@
 // append at a time, so a checkpoint never runs ahead of the buffer.
 import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
+import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
+import { encodeLogRecords } from '../logs/encode-log-records.ts';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared, type ReplayRange, type TruncatedContent } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
-import { LogBatch } from './log-batch.ts';
+import { LOG_BATCH_SCOPE, LogBatch } from './log-batch.ts';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -241,7 +243,15 @@ export class FilelogReceiver {
   async #flush(batch: LogBatch): Promise<void> {
     const { config, submit, shared, logger } = this.#options;
     if (batch.count > 0) {
-      const body = batch.encode();
+      const body =
+        encodeLogRecords(
+          [...batch.groups].map(([reader, group]) => ({
+            resource: reader.resourceAttributes,
+            scopeName: LOG_BATCH_SCOPE,
+            records: group.records,
+            sharedAttributeLists: !config.parseJson,
+          })),
+        ) ?? encodeLogs(batch.toLogsData());
       // Say what is in flight first: after a kill now, these lines are sent again identically.
       this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;
@@ -311,7 +321,7 @@ export class FilelogReceiver {
         observedTimeUnixNano: String(range.observedTimeUnixNano),
       }));
       const group = inFlight?.groups.get(reader);
-      if (inFlight && group && group.records.count > 0) {
+      if (inFlight && group && group.records.length > 0) {
         ranges.push({ to: group.committable, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) });
       }
       if (ranges.length > 0) checkpoint.pending = ranges;
@@ -342,8 +352,7 @@ export class FilelogReceiver {
   }
 
   #newBatch(): LogBatch {
-    const { config } = this.#options;
-    return new LogBatch(config.maxBatchRecords, config.maxBatchBytes, !config.parseJson);
+    return new LogBatch(this.#options.config.maxBatchRecords, this.#options.config.maxBatchBytes);
   }
 
   #sleep(ms: number): Promise<void> {

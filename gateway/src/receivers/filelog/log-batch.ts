@@ -1,16 +1,13 @@
-// The records read since the last append, grouped by file and encoded as they are read (one
-// OTLP request per file, concatenated at the flush), with each file's offset that becomes durable
-// (its checkpoint) once the batch is.
-import { LogRecordsWriter } from '../logs/log-records-writer.ts';
-import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
+// The records read since the last append, grouped by file, with each file's offset that becomes
+// durable (its checkpoint) once the batch is.
+import type { LogRecord, LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { FileReader } from './file-reader.ts';
 
 export const LOG_BATCH_SCOPE = 'otelgate/filelog';
-/** A file's room for records in its first batch before the buffer grows (doubling). */
-const INITIAL_GROUP_BYTES = 4 * 1024;
+const SCOPE = { name: LOG_BATCH_SCOPE, version: '', attributes: [], droppedAttributesCount: 0 };
 
 interface FileGroup {
-  records: LogRecordsWriter;
+  records: LogRecord[];
   /** The file's offset once this batch is durable: every line before it emitted in this or an earlier batch. */
   committable: number;
 }
@@ -23,25 +20,20 @@ export class LogBatch {
   readonly observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
   readonly #maxRecords: number;
   readonly #maxBytes: number;
-  readonly #sharedAttributeLists: boolean;
 
-  /** `sharedAttributeLists`: records carry their file's attribute lists (not JSON fields of their own). */
-  constructor(maxRecords: number, maxBytes: number, sharedAttributeLists: boolean) {
+  constructor(maxRecords: number, maxBytes: number) {
     this.#maxRecords = maxRecords;
     this.#maxBytes = maxBytes;
-    this.#sharedAttributeLists = sharedAttributeLists;
   }
 
   get full(): boolean {
     return this.count >= this.#maxRecords || this.bytes >= this.#maxBytes;
   }
 
-  add(reader: FileReader, record: LogRecord): void {
-    const { records } = this.#group(reader);
-    const before = records.bytes;
-    records.add(record);
+  add(reader: FileReader, record: LogRecord, bytes: number): void {
+    this.#group(reader).records.push(record);
     this.count++;
-    this.bytes += records.bytes - before;
+    this.bytes += bytes;
   }
 
   /** Notes where `reader` can resume once this batch is durable. */
@@ -50,31 +42,25 @@ export class LogBatch {
     this.#group(reader).committable = committable;
   }
 
-  /** The OTLP request of every record in the batch (one resource per file). */
-  encode(): Buffer {
-    const parts: Buffer[] = [];
-    for (const [reader, group] of this.groups) {
-      if (group.records.count === 0) continue;
-      parts.push(group.records.finish());
-      // The file's next batch starts with room for as much (growing by doubling allocates each
-      // batch's bytes about twice more, garbage the collector only returns after a while).
-      reader.batchBytesHint = Math.min(this.#maxBytes, Math.ceil(group.records.bytes * 1.25));
-    }
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-  }
-
   #group(reader: FileReader): FileGroup {
     let group = this.groups.get(reader);
     if (!group) {
-      const records = new LogRecordsWriter(
-        reader.resourceAttributes,
-        LOG_BATCH_SCOPE,
-        this.#sharedAttributeLists,
-        reader.batchBytesHint || INITIAL_GROUP_BYTES,
-      );
-      group = { records, committable: reader.durableOffset };
+      group = { records: [], committable: reader.durableOffset };
       this.groups.set(reader, group);
     }
     return group;
+  }
+
+  toLogsData(): LogsData {
+    const resourceLogs = [];
+    for (const [reader, group] of this.groups) {
+      if (group.records.length === 0) continue;
+      resourceLogs.push({
+        resource: { attributes: reader.resourceAttributes, droppedAttributesCount: 0 },
+        scopeLogs: [{ scope: SCOPE, logRecords: group.records, schemaUrl: '' }],
+        schemaUrl: '',
+      });
+    }
+    return { resourceLogs };
   }
 }

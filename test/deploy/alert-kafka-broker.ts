@@ -127,8 +127,41 @@ async function takeNode(stack: AlertLatencyStack): Promise<FaultKafkaNode> {
     node = await FaultKafkaNode.create(stack);
     pool.push(node);
   }
-  await node.start();
   return node;
+}
+
+/**
+ * Starts the node (or restarts it after a kill) and resolves once Kafka serves; `onAgent` runs
+ * as soon as its agent answers, ~10 s earlier, so that Prometheus can take its healthy scrapes
+ * meanwhile. Nothing is scraped before: a target failing its first scrapes would page.
+ */
+async function startNode(node: FaultKafkaNode, onAgent: () => Promise<void>): Promise<void> {
+  const starting = node.start();
+  const settled = starting.then(
+    () => true,
+    () => true,
+  );
+  const agentAnswers = () =>
+    fetch(`http://127.0.0.1:${node.metricsPort}/metrics`).then(
+      (response) => response.ok,
+      () => false,
+    );
+  while (!(await agentAnswers())) {
+    if (await Promise.race([settled, sleep(200).then(() => false)])) break;
+  }
+  await onAgent();
+  await starting;
+}
+
+/** A TCP proxy to `port`; again on EADDRINUSE (another target started at once took the same free port). */
+async function proxyTo(port: number): Promise<ClosableTcpProxy> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ClosableTcpProxy.start('127.0.0.1', port);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
 }
 
 /**
@@ -142,9 +175,18 @@ async function takeNode(stack: AlertLatencyStack): Promise<FaultKafkaNode> {
  */
 export async function kafkaBrokerTarget(stack: AlertLatencyStack): Promise<FaultTarget> {
   const node = await takeNode(stack);
-  const proxy = await ClosableTcpProxy.start('127.0.0.1', node.metricsPort);
-  stack.addTarget('kafka', proxy.address);
+  const proxy = await proxyTo(node.metricsPort);
   let released = false;
+  const release = async () => {
+    stack.removeTarget('kafka', proxy.address);
+    await proxy.close();
+    if (!released) node.inUse = false;
+    released = true;
+  };
+  await startNode(node, async () => stack.addTarget('kafka', proxy.address)).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
   return {
     kind: 'kafka',
     instance: proxy.address,
@@ -156,11 +198,6 @@ export async function kafkaBrokerTarget(stack: AlertLatencyStack): Promise<Fault
       await sleep(ms);
       node.signal('SIGCONT');
     },
-    async stop() {
-      stack.removeTarget('kafka', proxy.address);
-      await proxy.close();
-      if (!released) node.inUse = false;
-      released = true;
-    },
+    stop: release,
   };
 }

@@ -92,7 +92,11 @@ class FaultKafkaNode {
 
   async reset(): Promise<void> {
     // A node left stopped by a blip that did not finish would hold its SIGTERM until continued.
-    this.signal('SIGCONT');
+    try {
+      this.signal('SIGCONT');
+    } catch {
+      // Never launched: no pid file.
+    }
     await this.script('reset');
   }
 }

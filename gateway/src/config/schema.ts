@@ -47,6 +47,10 @@ const httpReceiverSchema = z
     minBodyRateBytesPerSecond: z.number().int().nonnegative().default(1024),
     /** Open connections on this listener; more are closed at once. */
     maxConnections: z.number().int().positive().default(4096),
+    /** A response the client does not read within this time has its connection closed. */
+    writeTimeoutSeconds: z.number().positive().default(30),
+    /** HTTP/1.1 requests pipelined on one connection and not yet answered; more close the connection. */
+    maxPipelinedRequests: z.number().int().positive().default(16),
   })
   .prefault({});
 
@@ -65,6 +69,10 @@ const grpcReceiverSchema = z
     streamIdleTimeoutSeconds: z.number().positive().default(10),
     /** The whole request message must arrive within this time, else DEADLINE_EXCEEDED; a shorter grpc-timeout wins. */
     readTimeoutSeconds: z.number().positive().default(30),
+    /** A connection with no call open for this long is closed with GOAWAY. */
+    connectionIdleTimeoutSeconds: z.number().positive().default(180),
+    /** An answer the client does not take (withholds flow-control window) within this time is reset. */
+    writeTimeoutSeconds: z.number().positive().default(30),
   })
   .prefault({});
 

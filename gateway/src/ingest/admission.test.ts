@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonToProto } from '@otelgate/pipelines/otlp/index.ts';
 import { makeSpans, traceRequestJson, traceRequestProto } from '../../../test/support/otlp-payloads.ts';
 import { type SelfTelemetry, startSelfTelemetry } from '../telemetry/self-metrics.ts';
-import { Admission } from './admission.ts';
+import { Admission, REQUEST_OVERHEAD_BYTES } from './admission.ts';
 import { IngestService } from './ingest-service.ts';
+import { jsonDecodeEstimate } from './json-decode-estimate.ts';
 
 const logger = pino({ level: 'silent' });
 let dir: string;
@@ -110,14 +111,14 @@ describe('admission', () => {
         return body;
       },
     });
-    expect(limits.inFlightBytes).toBe(body.length);
+    expect(limits.inFlightBytes).toBe(REQUEST_OVERHEAD_BYTES + body.length);
     await expect(admitted).resolves.toEqual({ itemCount: 20 });
-    expect(heldDuringRead).toBe(body.length);
+    expect(heldDuringRead).toBe(REQUEST_OVERHEAD_BYTES + body.length);
     expect(limits.inFlightBytes).toBe(0);
   });
 
   it('releases what a request held when its read fails half-way', async () => {
-    const limits = admission(1000);
+    const limits = admission(REQUEST_OVERHEAD_BYTES + 1000);
     const failed = limits.admit({
       signal: 'logs',
       transport: 'grpc',
@@ -136,7 +137,8 @@ describe('admission', () => {
   it('charges the protobuf transcoded from a JSON body too', async () => {
     const json = traceRequestJson(makeSpans(5));
     const proto = jsonToProto('traces', json);
-    const limits = admission(1000 + json.length + proto.length - 1);
+    const decode = jsonDecodeEstimate(json);
+    const limits = admission(1000 + REQUEST_OVERHEAD_BYTES + json.length + decode + proto.length - 1);
     const other = limits.open('default', 'http');
     other.charge(1000);
     const admit = () =>
@@ -155,5 +157,36 @@ describe('admission', () => {
     expect(limits.inFlightBytes).toBe(1000);
     other.release();
     await expect(admit()).resolves.toEqual({ itemCount: 5 });
+  });
+
+  it('refuses an OTLP/JSON body whose decoding could never fit, before parsing it', async () => {
+    // Half a million empty spans: 1.5 MB of body, ~32 MB of heap once parsed.
+    const json = Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${'{},'.repeat(500_000)}{}]}]}]}`);
+    const limits = admission(16 * 1024 * 1024);
+    const admitted = limits.admit({
+      signal: 'traces',
+      transport: 'http',
+      tenant: 'default',
+      json: true,
+      peerAddress: undefined,
+      read: async (account) => {
+        account.charge(json.length);
+        return json;
+      },
+    });
+    await expect(admitted).rejects.toMatchObject({
+      kind: 'payload-too-large',
+      message: expect.stringMatching(
+        /^OTLP\/JSON body of 1500051 bytes would take about \d+ bytes to decode, over limits\.maxInFlightBytes \(16777216\): split it or send protobuf$/,
+      ),
+    });
+    expect(limits.inFlightBytes).toBe(0);
+  });
+
+  it('estimates at least the heap JSON.parse takes for tiny and realistic items', () => {
+    const realistic = traceRequestJson(makeSpans(500));
+    expect(jsonDecodeEstimate(realistic)).toBeGreaterThan(realistic.length * 1.6);
+    const empties = Buffer.from(`[${'{},'.repeat(1000)}{}]`);
+    expect(jsonDecodeEstimate(empties)).toBeGreaterThan(1000 * 64);
   });
 });

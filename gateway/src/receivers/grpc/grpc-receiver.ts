@@ -38,6 +38,8 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
     maxConnections: options.config.maxConnections,
     streamIdleTimeoutMs: options.config.streamIdleTimeoutSeconds * 1000,
     readTimeoutMs: options.config.readTimeoutSeconds * 1000,
+    connectionIdleTimeoutMs: options.config.connectionIdleTimeoutSeconds * 1000,
+    writeTimeoutMs: options.config.writeTimeoutSeconds * 1000,
     onLimitRefusal: (reason) => options.metrics.limitRefusals.add(1, { transport: 'grpc', reason }),
     logger: options.logger,
     tls:

@@ -10,6 +10,7 @@ import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { ReceiverTls } from '../tls/receiver-tls.ts';
 import type { ByteAccount, LimitReason } from '../../ingest/admission.ts';
+import { IdleConnections } from '../../ingest/idle-connections.ts';
 import { ReadDeadline } from '../read-deadline.ts';
 import { readUnaryMessage } from './grpc-message.ts';
 
@@ -53,6 +54,10 @@ export interface GrpcServerOptions {
   streamIdleTimeoutMs?: number;
   /** The whole message must arrive within this time, else DEADLINE_EXCEEDED. */
   readTimeoutMs?: number;
+  /** A connection with no call open for this long is closed (GOAWAY); so is one that never speaks. */
+  connectionIdleTimeoutMs?: number;
+  /** An answer the client has not taken (flow control) within this time is cut off with RST_STREAM. */
+  writeTimeoutMs?: number;
   /** Hears of every call or connection a limit refused or cut off. */
   onLimitRefusal?: (reason: LimitReason) => void;
   logger: Logger;
@@ -80,21 +85,75 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   ) as http2.Http2Server;
   if (tls) tls.attach(server as unknown as TlsServer);
   const sessions = new Set<http2.ServerHttp2Session>();
+  const idle = new IdleConnections<http2.ServerHttp2Session>();
+  const answered = new Map<http2.ServerHttp2Stream, number>();
+  const spoken = new WeakSet<http2.ServerHttp2Session>();
+  const closeIdle = (session: http2.ServerHttp2Session) => {
+    options.onLimitRefusal?.('connection-idle');
+    // One that never spoke HTTP/2 would not answer a GOAWAY: do not wait for it.
+    if (spoken.has(session)) session.close();
+    else session.destroy();
+  };
   if (options.maxConnections) server.maxConnections = options.maxConnections;
-  server.on('drop', () => options.onLimitRefusal?.('connection-limit'));
+  server.on('drop', () => {
+    options.onLimitRefusal?.('connection-limit');
+    // At the cap, the connection idle longest makes room, so the refused client's retry gets in.
+    idle.evictOne(closeIdle);
+  });
   server.on('session', (session) => {
     sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-    session.on('error', (error) => options.logger.debug({ err: error }, 'gRPC connection failed'));
+    idle.opened(session);
+    // A connection must send the HTTP/2 preface and its SETTINGS soon, as HTTP/1.1 its headers.
+    const handshake = setTimeout(() => {
+      options.onLimitRefusal?.('header-timeout');
+      session.destroy();
+    }, HANDSHAKE_TIMEOUT_MS);
+    handshake.unref();
+    session.once('remoteSettings', () => {
+      spoken.add(session);
+      clearTimeout(handshake);
+    });
+    session.once('close', () => {
+      clearTimeout(handshake);
+      sessions.delete(session);
+      idle.closed(session);
+    });
+    session.on('error', (error) => {
+      // nghttp2 ends a session that floods it (rapid reset, invalid frames, too many pings or settings).
+      if ((error as NodeJS.ErrnoException).code === 'ERR_HTTP2_ERROR') options.onLimitRefusal?.('protocol-abuse');
+      options.logger.debug({ err: error }, 'gRPC connection failed');
+    });
     session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES));
   });
+  const idleTimeoutMs = options.connectionIdleTimeoutMs ?? 0;
+  const writeTimeoutMs = options.writeTimeoutMs ?? 0;
+  // One sweep a second for every connection and answer: no timer per call on the hot path.
+  const sweep = setInterval(() => {
+    if (idleTimeoutMs > 0) idle.closeIdleFor(idleTimeoutMs, closeIdle);
+    if (writeTimeoutMs > 0) cutOffUntakenAnswers(answered, writeTimeoutMs, options);
+  }, SWEEP_MS);
+  sweep.unref();
+  const calls: CallTracker = {
+    began: (stream) => {
+      const session = stream.session as http2.ServerHttp2Session;
+      idle.begin(session);
+      stream.once('close', () => {
+        answered.delete(stream);
+        idle.end(session);
+      });
+    },
+    answered: (stream) => {
+      if (!stream.closed) answered.set(stream, performance.now());
+    },
+  };
   // A reply is three small writes (headers, message, trailers): no Nagle delay between them. Set
   // on the raw socket: once HTTP/2 owns it, its proxy refuses socket calls.
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('stream', (stream, headers) => {
     const certificateRefusal = tls?.refusal(stream.session?.socket);
-    if (certificateRefusal) trailersOnly(stream, UNAUTHENTICATED, certificateRefusal);
-    else serveStream(stream, headers, options);
+    calls.began(stream);
+    if (certificateRefusal) trailersOnly(stream, UNAUTHENTICATED, certificateRefusal, undefined, calls);
+    else serveStream(stream, headers, options, calls);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -106,27 +165,57 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
     port: typeof address === 'object' && address ? address.port : port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         server.close(() => resolve());
         for (const session of sessions) session.close();
       }),
   };
 }
 
+const SWEEP_MS = 1000;
+/** Time a new connection has to send the HTTP/2 preface and SETTINGS. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** Hears of every call: when it began and when it was answered (what the sweep looks at). */
+interface CallTracker {
+  began(stream: http2.ServerHttp2Stream): void;
+  answered(stream: http2.ServerHttp2Stream): void;
+}
+
+/**
+ * Answers are a few hundred bytes, sent at once unless the client withholds flow-control window
+ * (never reads). Such a call would keep its stream, its buffers and its stream slot forever.
+ */
+function cutOffUntakenAnswers(
+  answered: Map<http2.ServerHttp2Stream, number>,
+  writeTimeoutMs: number,
+  options: GrpcServerOptions,
+): void {
+  const cutoff = performance.now() - writeTimeoutMs;
+  for (const [stream, at] of answered) {
+    if (at > cutoff) break;
+    answered.delete(stream);
+    options.onLimitRefusal?.('write-timeout');
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+  }
+}
+
 function serveStream(
   stream: http2.ServerHttp2Stream,
   headers: http2.IncomingHttpHeaders,
   options: GrpcServerOptions,
+  calls: CallTracker,
 ): void {
   // An unhandled 'error' on a stream (a client resetting it mid-call) would crash the process.
   stream.on('error', (error) => options.logger.debug({ err: error }, 'gRPC stream failed'));
   const contentType = first(headers[HTTP2_HEADER_CONTENT_TYPE]) ?? '';
   if (!contentType.startsWith('application/grpc')) {
     // The spec answers a non-gRPC request with an HTTP status, not a gRPC one.
-    respondIfOpen(stream, {
-      [HTTP2_HEADER_STATUS]: 415,
-      'grpc-status': INTERNAL,
-      'grpc-message': 'not a gRPC request',
-    });
+    respondIfOpen(
+      stream,
+      { [HTTP2_HEADER_STATUS]: 415, 'grpc-status': INTERNAL, 'grpc-message': 'not a gRPC request' },
+      calls,
+    );
     return;
   }
   const path = first(headers[HTTP2_HEADER_PATH]) ?? '';
@@ -137,7 +226,7 @@ function serveStream(
       : undefined;
   if (!handler) {
     stream.resume();
-    trailersOnly(stream, UNIMPLEMENTED, `unknown method ${path}`);
+    trailersOnly(stream, UNIMPLEMENTED, `unknown method ${path}`, undefined, calls);
     return;
   }
   const socket = stream.session?.socket as Socket | undefined;
@@ -153,7 +242,7 @@ function serveStream(
     (reason, error) => {
       options.onLimitRefusal?.(reason);
       // While reading, the reader stops and the handler answers; after, nobody else would.
-      if (!deadline.interrupt) trailersOnly(stream, DEADLINE_EXCEEDED, error.message);
+      if (!deadline.interrupt) trailersOnly(stream, DEADLINE_EXCEEDED, error.message, undefined, calls);
     },
   );
   stream.once('close', () => deadline.stop());
@@ -165,10 +254,11 @@ function serveStream(
     reply: (message) => {
       deadline.stop();
       reply(stream, message);
+      calls.answered(stream);
     },
     fail: (code, message, details) => {
       deadline.stop();
-      trailersOnly(stream, code, message, details);
+      trailersOnly(stream, code, message, details, calls);
     },
   });
 }
@@ -197,7 +287,13 @@ function reply(stream: http2.ServerHttp2Stream, message: Uint8Array): void {
 }
 
 /** A response of headers only, carrying the status (the spec's Trailers-Only). */
-function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: string, details?: Uint8Array): void {
+function trailersOnly(
+  stream: http2.ServerHttp2Stream,
+  code: number,
+  message: string,
+  details: Uint8Array | undefined,
+  calls: CallTracker,
+): void {
   const headers: http2.OutgoingHttpHeaders = {
     [HTTP2_HEADER_STATUS]: 200,
     [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
@@ -206,12 +302,13 @@ function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: st
   };
   // Binary metadata is base64; the spec asks senders to leave out the padding.
   if (details) headers['grpc-status-details-bin'] = Buffer.from(details).toString('base64').replace(/=+$/, '');
-  respondIfOpen(stream, headers);
+  respondIfOpen(stream, headers, calls);
 }
 
-function respondIfOpen(stream: http2.ServerHttp2Stream, headers: http2.OutgoingHttpHeaders): void {
+function respondIfOpen(stream: http2.ServerHttp2Stream, headers: http2.OutgoingHttpHeaders, calls: CallTracker): void {
   if (stream.destroyed || stream.headersSent) return;
   stream.respond(headers, { endStream: true });
+  calls.answered(stream);
   // What the client still sends (a refused message's rest) is read and thrown away; a client
   // still sending is asked to stop (RST_STREAM NO_ERROR after the answer, RFC 9113 8.1), so one
   // that never finishes does not keep its stream slot.

@@ -3,17 +3,20 @@ import { createServer as createHttpsServer } from 'node:https';
 import { asOtelgateError, OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Signal } from '@otelgate/pipelines/model/common.ts';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { TenantResolver } from '../../auth/api-keys.ts';
 import type { HttpReceiverConfig } from '../../config/schema.ts';
 import { parseEndpoint } from '../../config/endpoint.ts';
 import type { Admission } from '../../ingest/admission.ts';
+import { IdleConnections } from '../../ingest/idle-connections.ts';
 import { createPeerAddressResolver } from '../../ingest/peer-address.ts';
 import type { ReceiverMetrics } from '../../telemetry/self-metrics.ts';
 import { listen } from '../listen.ts';
 import { ReadDeadline } from '../read-deadline.ts';
 import { loadReceiverTls } from '../tls/receiver-tls.ts';
+import { answerClientError } from './client-error.ts';
 import { answerPreflight, applyCors } from './cors.ts';
 import { decodeContentEncoding, readRawBody } from './read-body.ts';
 import { sendError, sendSuccess } from './respond.ts';
@@ -33,21 +36,75 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<S
   const { config, logger } = options;
   const peerAddressOf = createPeerAddressResolver(config.trustedProxies);
   const tls = config.tls && loadReceiverTls(config.tls, { transport: 'http', logger, metrics: options.metrics });
+  const idle = new IdleConnections<Socket>();
+  const writeTimeoutMs = config.writeTimeoutSeconds * 1000;
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
-    handle(request, response).catch((error) => {
-      logger.error({ err: error }, 'unexpected error answering an OTLP/HTTP request');
-      if (!response.headersSent) response.writeHead(500).end();
-    });
+    const socket = request.socket;
+    // Pipelined requests are dispatched as fast as they are parsed, before any is answered: a
+    // client writing thousands without reading answers would hold them all.
+    if (idle.begin(socket) > config.maxPipelinedRequests) {
+      if (socket.destroyed) return;
+      options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'pipeline-depth' });
+      socket.destroy();
+      return;
+    }
+    response.once('close', () => idle.end(socket));
+    handle(request, response).then(
+      () => watchDelivery(response, socket),
+      (error) => {
+        logger.error({ err: error }, 'unexpected error answering an OTLP/HTTP request');
+        if (!response.headersSent) response.writeHead(500).end();
+      },
+    );
   };
+  // Node looks for connections past headersTimeout / requestTimeout every connectionsCheckingInterval
+  // (30 s by default): a slowloris would get 10 + 30 s instead of 10.
+  const serverOptions = { connectionsCheckingInterval: 1000 };
   // https.Server is an http.Server on a TLS listener: the callers use only what both have.
-  const server: Server = tls ? createHttpsServer(tls.serverOptions, onRequest) : createServer(onRequest);
+  const server: Server = tls
+    ? createHttpsServer(
+        { ...tls.serverOptions, ...serverOptions, handshakeTimeout: config.readHeaderTimeoutSeconds * 1000 },
+        onRequest,
+      )
+    : createServer(serverOptions, onRequest);
   if (tls) tls.attach(server as unknown as TlsServer);
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    idle.opened(socket);
+    socket.once('close', () => idle.closed(socket));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket, config, options.metrics),
+  );
+  /**
+   * An answer is a few hundred bytes and usually handed to the kernel at once; one still queued
+   * (a client that never reads, or pipelines without reading) gets writeTimeoutSeconds, then its
+   * connection is closed so it frees its buffers and slot.
+   */
+  const watchDelivery = (response: ServerResponse, socket: Socket) => {
+    if (response.writableFinished || (response.socket && response.socket.writableLength === 0)) return;
+    const timer = setTimeout(() => {
+      // A pipelined answer still queued when its connection closed for another reason hears nothing.
+      if (socket.destroyed) return;
+      options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'write-timeout' });
+      socket.destroy();
+    }, writeTimeoutMs);
+    timer.unref();
+    response.once('close', () => clearTimeout(timer));
+  };
   server.headersTimeout = config.readHeaderTimeoutSeconds * 1000;
   // Our own read deadline (408 with a message) comes first; Node's is the backstop behind it.
   server.requestTimeout = (config.readHeaderTimeoutSeconds + config.readTimeoutSeconds + 10) * 1000;
   server.keepAliveTimeout = 65_000;
   server.maxConnections = config.maxConnections;
-  server.on('drop', () => options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'connection-limit' }));
+  server.on('drop', () => {
+    options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'connection-limit' });
+    // At the cap, the connection idle longest (kept alive, or not yet through its headers) makes
+    // room, so the refused client's retry gets in: idle connections cannot lock everyone out.
+    idle.evictOne((socket) => {
+      options.metrics.limitRefusals.add(1, { transport: 'http', reason: 'connection-idle' });
+      socket.destroy();
+    });
+  });
 
   const bodyLimits = {
     readTimeoutMs: config.readTimeoutSeconds * 1000,

@@ -29,7 +29,7 @@ export function readRawBody(
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('close', onClose);
-      request.off('error', stop);
+      request.off('error', onClose);
       // Stop reading; the caller answers and closes the connection.
       request.pause();
       reject(error);
@@ -48,7 +48,7 @@ export function readRawBody(
     };
     const onEnd = () => {
       request.off('close', onClose);
-      request.off('error', stop);
+      request.off('error', onClose);
       deadline?.doneReading();
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
     };
@@ -57,7 +57,8 @@ export function readRawBody(
     request.on('data', onData);
     request.once('end', onEnd);
     request.once('close', onClose);
-    request.once('error', stop);
+    // The only error a request stream emits is "aborted" (the connection went away): the client's doing.
+    request.once('error', onClose);
     if (deadline) deadline.interrupt = stop;
   });
 }

@@ -15,6 +15,11 @@ export function shippedNodeFlags(role: unknown): string[] {
   return role === 'ingest' ? ['--max-semi-space-size=4', '--max-old-space-size=320'] : ['--max-semi-space-size=4'];
 }
 
+/** The environment compose and `./run start` add for a role: workers cap glibc's malloc arenas (OPERATIONS.md, "Memory"). */
+export function shippedEnv(role: unknown): NodeJS.ProcessEnv {
+  return role === 'process' ? { MALLOC_ARENA_MAX: '2' } : {};
+}
+
 export interface GatewayProcess {
   dir: string;
   configPath: string;
@@ -66,7 +71,12 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     ? [...(options.nodeFlags ?? shippedNodeFlags(role)), BUNDLE]
     : [...(options.nodeFlags ?? []), CLI];
   const child = spawn(process.execPath, [...entry, 'start', '--config', configPath], {
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...options.env },
+    env: {
+      ...process.env,
+      ...(options.bundled ? shippedEnv(role) : {}),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

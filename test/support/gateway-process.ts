@@ -72,8 +72,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     : [...(options.nodeFlags ?? []), CLI];
   const child = spawn(process.execPath, [...entry, 'start', '--config', configPath], {
     env: {
-      ...process.env,
       ...(options.bundled ? shippedEnv(role) : {}),
+      ...process.env,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       ...options.env,
     },

@@ -28,12 +28,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function admission(maxInFlightBytes: number, tenantShare = 1): Admission {
+function admission(maxInFlightBytes: number, tenantShare = 1, keyByTraceId = false): Admission {
   const ingest = new IngestService({
     producer: log.producer,
     metrics: telemetry.receiver,
     maxAnyValueDepth: 64,
-    keyByTraceId: false,
+    keyByTraceId,
     logger,
   });
   return new Admission({ ingest, metrics: telemetry.receiver, maxInFlightBytes, tenantShare, retryAfterSeconds: 3 });
@@ -188,5 +188,29 @@ describe('admission', () => {
     expect(jsonDecodeEstimate(realistic)).toBeGreaterThan(realistic.length * 1.6);
     const empties = Buffer.from(`[${'{},'.repeat(1000)}{}]`);
     expect(jsonDecodeEstimate(empties)).toBeGreaterThan(1000 * 64);
+  });
+
+  it('charges the per-trace copies a trace request is split into while the buffer appends them', async () => {
+    const body = traceRequestProto(makeSpans(20));
+    const admit = (limits: Admission) =>
+      limits.admit({
+        signal: 'traces',
+        transport: 'grpc',
+        tenant: 'default',
+        json: false,
+        peerAddress: undefined,
+        read: async (account) => {
+          account.charge(body.length);
+          return body;
+        },
+      });
+    // Room for the body but not for its copies as well: refused while another request holds 1000.
+    const tight = admission(REQUEST_OVERHEAD_BYTES + body.length + 1000 + 100, 1, true);
+    const other = tight.open('default', 'grpc');
+    other.charge(1000);
+    await expect(admit(tight)).rejects.toMatchObject({ kind: 'resource-exhausted' });
+    other.release();
+    await expect(admit(tight)).resolves.toEqual({ itemCount: 20 });
+    expect(tight.inFlightBytes).toBe(0);
   });
 });

@@ -62,11 +62,20 @@ export class IngestService {
    * All spans of a trace go under one key. When the buffer tells its partitions, the request is
    * split per partition (a few entries); before that, per trace id (one entry per trace).
    */
-  #traceEntries(proto: Uint8Array, scan: ScanResult, headers: Record<string, string>): BufferEntry[] {
+  #traceEntries(
+    proto: Uint8Array,
+    scan: ScanResult,
+    headers: Record<string, string>,
+    account: ByteAccount | undefined,
+  ): BufferEntry[] {
     const partitionOf = this.#options.producer.partitionerFor?.('traces');
     const groups = partitionOf
       ? groupTracesByPartition(proto, partitionOf, scan)
       : groupTracesByTraceId(proto, MAX_TRACE_GROUPS, scan);
+    // The groups are copies, held with the request until the buffer has them.
+    let copied = 0;
+    for (const group of groups) copied += group.bytes.length;
+    account?.charge(copied);
     return groups.map((group) => ({ key: group.key, value: group.bytes, headers }));
   }
 
@@ -87,7 +96,7 @@ export class IngestService {
       if (request.peerAddress) headers[BufferHeader.peerAddress] = request.peerAddress;
       const entries: BufferEntry[] =
         signal === 'traces' && this.#options.keyByTraceId && scan.resources.length > 0
-          ? this.#traceEntries(proto, scan, headers)
+          ? this.#traceEntries(proto, scan, headers, request.account)
           : [{ key: scan.key, value: proto, headers }];
       const started = performance.now();
       await this.#options.producer.append(signal, entries);

@@ -10,7 +10,8 @@
 // before the phase). `--quick` sends 200,000 lines once; the full run 1,000,000, 3 rounds.
 // `--memory` also samples otelgate's process.memoryUsage() every 20 ms (an --import'ed timer)
 // and prints the peak of each part per phase; `--only otelgate` leaves the Collector out;
-// `--filelog '{json}'`, `--syslog '{json}'` add options to otelgate's receivers (to compare settings).
+// `--filelog '{json}'`, `--syslog '{json}'` add options to otelgate's receivers (to compare settings);
+// `--cpu-prof <dir>` has otelgate write a CPU profile there (node --cpu-prof) when it stops.
 import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     filelog: { type: 'string' },
     syslog: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const LINES = Number(values.lines ?? (values.quick ? 200_000 : 1_000_000));
@@ -115,7 +117,14 @@ async function startOtelgate(): Promise<Target> {
       },
     },
     bundled: true,
-    nodeFlags: samples ? [...shippedNodeFlags('ingest'), '--import', SAMPLER] : undefined,
+    nodeFlags:
+      samples || values['cpu-prof']
+        ? [
+            ...shippedNodeFlags('ingest'),
+            ...(samples ? ['--import', SAMPLER] : []),
+            ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []),
+          ]
+        : undefined,
     env: { LOG_LEVEL: 'warn', ...(samples ? { BENCH_MEMORY_SAMPLES: samples } : {}) },
   });
   return {

@@ -27,31 +27,70 @@ const entryCache = new WeakMap<KeyValue, Buffer>();
 /** A record's attribute entries and their total length, kept per list for lists shared between records (a file's). */
 const listCache = new WeakMap<KeyValue[], RecordEntries>();
 
-export interface RecordEntries {
+interface RecordEntries {
   parts: Buffer[];
   length: number;
 }
 
-/** LogRecord.attributes entries, without concatenating them (written one after the other). */
-function recordEntries(list: KeyValue[], shared: boolean): RecordEntries | undefined {
-  const cached = shared ? listCache.get(list) : undefined;
+/** A KeyValue's LogRecord.attributes entry (tag, length, KeyValue), encoded once per object. */
+function entryOf(kv: KeyValue): Buffer | undefined {
+  let entry = entryCache.get(kv);
+  if (!entry) {
+    const bytes = keyValueBytes(kv);
+    if (!bytes) return undefined;
+    entry = lengthDelimited(0x32, bytes);
+    entryCache.set(kv, entry);
+  }
+  return entry;
+}
+
+/** A shared list's LogRecord.attributes entries, without concatenating them (written one after the other). */
+function sharedEntries(list: KeyValue[]): RecordEntries | undefined {
+  const cached = listCache.get(list);
   if (cached) return cached;
   const parts: Buffer[] = [];
   let length = 0;
   for (const kv of list) {
-    let entry = entryCache.get(kv);
-    if (!entry) {
-      const bytes = keyValueBytes(kv);
-      if (!bytes) return undefined;
-      entry = lengthDelimited(0x32, bytes);
-      entryCache.set(kv, entry);
-    }
+    const entry = entryOf(kv);
+    if (!entry) return undefined;
     parts.push(entry);
     length += entry.length;
   }
   const entries = { parts, length };
-  if (shared) listCache.set(list, entries);
+  listCache.set(list, entries);
   return entries;
+}
+
+/**
+ * Encoded length of a record's attribute entries, or -1. A list of its own (a syslog message's)
+ * is walked twice (here and when written) rather than collected: no array per record.
+ */
+function attributesLength(list: KeyValue[], shared: boolean): number {
+  if (shared) return sharedEntries(list)?.length ?? -1;
+  let length = 0;
+  for (const kv of list) {
+    const entry = entryOf(kv);
+    if (!entry) return -1;
+    length += entry.length;
+  }
+  return length;
+}
+
+function writeAttributes(out: Buffer, pos: number, list: KeyValue[], shared: boolean): number {
+  const parts = shared ? listCache.get(list)!.parts : undefined;
+  if (parts) {
+    for (const part of parts) {
+      out.set(part, pos);
+      pos += part.length;
+    }
+    return pos;
+  }
+  for (const kv of list) {
+    const entry = entryCache.get(kv)!;
+    out.set(entry, pos);
+    pos += entry.length;
+  }
+  return pos;
 }
 
 function anyValueBytes(value: AnyValue): Buffer | undefined {
@@ -101,7 +140,7 @@ export function fieldSize(length: number): number {
 }
 
 /** Size of a record's encoding, or -1 when it needs the generic encoder. */
-function recordSize(record: LogRecord, attributes: RecordEntries): number {
+function recordSize(record: LogRecord, attributesLength: number): number {
   if (record.droppedAttributesCount !== 0 || record.flags !== 0 || record.traceId || record.spanId || record.eventName)
     return -1;
   const body = record.body as { stringValue?: string };
@@ -110,21 +149,26 @@ function recordSize(record: LogRecord, attributes: RecordEntries): number {
   if (record.severityNumber !== 0) n += 1 + varintSize(record.severityNumber);
   if (record.severityText.length > 0) n += fieldSize(Buffer.byteLength(record.severityText, 'utf8'));
   n += fieldSize(fieldSize(Buffer.byteLength(body.stringValue, 'utf8')));
-  return n + attributes.length;
+  return n + attributesLength;
 }
 
-/** A record's encoded size and attribute entries, or undefined when it needs the generic encoder. */
-export function measureRecord(
+/** A record's encoded size (LogRecord message), or -1 when it needs the generic encoder. */
+export function measureRecord(record: LogRecord, sharedAttributeLists: boolean): number {
+  const attributes = attributesLength(record.attributes, sharedAttributeLists);
+  return attributes < 0 ? -1 : recordSize(record, attributes);
+}
+
+/**
+ * Writes the record (its ScopeLogs.log_records field: tag, length, LogRecord) at `pos`, `size`
+ * from measureRecord with the same `sharedAttributeLists`; returns the end.
+ */
+export function writeRecord(
+  out: Buffer,
+  pos: number,
   record: LogRecord,
+  size: number,
   sharedAttributeLists: boolean,
-): { size: number; entries: RecordEntries } | undefined {
-  const entries = recordEntries(record.attributes, sharedAttributeLists);
-  const size = entries ? recordSize(record, entries) : -1;
-  return size < 0 || !entries ? undefined : { size, entries };
-}
-
-/** Writes the record (its ScopeLogs.log_records field: tag, length, LogRecord) at `pos`; returns the end. */
-export function writeRecord(out: Buffer, pos: number, record: LogRecord, size: number, entries: RecordEntries): number {
+): number {
   out[pos++] = 0x12;
   pos = writeVarint(out, pos, size);
   if (record.timeUnixNano !== 0n) {
@@ -153,8 +197,7 @@ export function writeRecord(out: Buffer, pos: number, record: LogRecord, size: n
   out[pos++] = 0x0a;
   pos = writeVarint(out, pos, bodyLength);
   pos += out.write(body, pos, 'utf8');
-  for (const part of entries.parts) pos += part.copy(out, pos);
-  return pos;
+  return writeAttributes(out, pos, record.attributes, sharedAttributeLists);
 }
 
 export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
@@ -163,7 +206,7 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     resource: Buffer;
     scope: Buffer;
     records: LogRecord[];
-    attributes: RecordEntries[];
+    shared: boolean;
     sizes: number[];
     scopeLength: number;
   }[] = [];
@@ -174,18 +217,16 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     if (!resource) return undefined;
     const scope = scopeField(scopeName);
     const sizes: number[] = [];
-    const attributes: RecordEntries[] = [];
     let scopeLength = scope.length;
     for (const record of records) {
-      const measured = measureRecord(record, sharedAttributeLists);
-      if (!measured) return undefined;
-      sizes.push(measured.size);
-      attributes.push(measured.entries);
-      scopeLength += fieldSize(measured.size);
+      const size = measureRecord(record, sharedAttributeLists);
+      if (size < 0) return undefined;
+      sizes.push(size);
+      scopeLength += fieldSize(size);
     }
     const resourceLogs = fieldSize(resource.length) + fieldSize(scopeLength);
     total += fieldSize(resourceLogs);
-    groups.push({ resource, scope, records, attributes, sizes, scopeLength });
+    groups.push({ resource, scope, records, shared: sharedAttributeLists, sizes, scopeLength });
   }
   // Second pass: write.
   const out = Buffer.allocUnsafe(total);
@@ -201,7 +242,7 @@ export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
     header(0x12, group.scopeLength);
     pos += group.scope.copy(out, pos);
     for (let i = 0; i < group.records.length; i++) {
-      pos = writeRecord(out, pos, group.records[i], group.sizes[i], group.attributes[i]);
+      pos = writeRecord(out, pos, group.records[i], group.sizes[i], group.shared);
     }
   }
   if (pos !== total) throw new Error(`log record encoder wrote ${pos} bytes, sized ${total}`);

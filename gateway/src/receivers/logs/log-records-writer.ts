@@ -48,17 +48,17 @@ export class LogRecordsWriter {
 
   add(record: LogRecord): void {
     this.count++;
-    const measured = this.#resource ? measureRecord(record, this.#sharedAttributeLists) : undefined;
-    if (!measured) {
+    const size = this.#resource ? measureRecord(record, this.#sharedAttributeLists) : -1;
+    if (size < 0) {
       this.#generic ??= [];
       this.#generic.push(record);
       const body = record.body as { stringValue?: string };
       this.bytes += 64 + (typeof body.stringValue === 'string' ? body.stringValue.length : 256);
       return;
     }
-    const length = fieldSize(measured.size);
+    const length = fieldSize(size);
     if (this.#end + length > this.#buffer.length) this.#grow(length);
-    const end = writeRecord(this.#buffer, this.#end, record, measured.size, measured.entries);
+    const end = writeRecord(this.#buffer, this.#end, record, size, this.#sharedAttributeLists);
     this.bytes += end - this.#end;
     this.#end = end;
   }

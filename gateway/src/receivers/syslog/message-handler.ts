@@ -17,6 +17,8 @@ export class MessageHandler {
   readonly #metrics: SyslogMetrics;
   readonly #logger: Logger;
   readonly #lastLogged = new Map<string, number>();
+  /** The observed time of the last message, reused within the same millisecond (no BigInt per message). */
+  #observed = { ms: 0, ns: 0n };
 
   constructor(config: SyslogConfig, batcher: RecordBatcher, metrics: SyslogMetrics, logger: Logger) {
     this.#config = config;
@@ -41,7 +43,8 @@ export class MessageHandler {
       return true;
     }
     if (text.includes('\uFFFD')) this.#metrics.invalidUtf8.add(1, { transport });
-    const record = toLogRecord(parsed, peerAddress, peerPort, BigInt(now) * 1_000_000n);
+    if (this.#observed.ms !== now) this.#observed = { ms: now, ns: BigInt(now) * 1_000_000n };
+    const record = toLogRecord(parsed, peerAddress, peerPort, this.#observed.ns);
     this.#batcher.push(record, peerAddress, transport);
     return true;
   }

@@ -4,8 +4,8 @@
 // - metric points: OTLP protobuf bytes -> decode -> Prometheus translation -> WriteRequest -> snappy.
 // Inputs are encoded before timing; CPU time of this process is the figure.
 import { elasticsearchExporterConfigSchema } from '@otelgate/pipelines/exporters/elasticsearch/config.ts';
-import { bulkBody } from '@otelgate/pipelines/exporters/elasticsearch/bulk-request.ts';
-import { buildOperations } from '@otelgate/pipelines/exporters/elasticsearch/elasticsearch-exporter.ts';
+import { BulkBody } from '@otelgate/pipelines/exporters/elasticsearch/bulk-request.ts';
+import { bulkOperations } from '@otelgate/pipelines/exporters/elasticsearch/elasticsearch-exporter.ts';
 import { DeltaToCumulative } from '@otelgate/pipelines/exporters/prometheus/delta-to-cumulative.ts';
 import { translateMetrics } from '@otelgate/pipelines/exporters/prometheus/translate.ts';
 import { encodeWriteRequest } from '@otelgate/pipelines/exporters/prometheus/write-request.ts';
@@ -223,16 +223,22 @@ let bodyBytes = 0;
 let t = 0;
 const spans = measure(() => {
   const data = decodeTraces(traceInputs[t++ % traceInputs.length]);
-  const ops = buildOperations(config, 'traces', [{ data, ctx, source: { partition: 0, offset: 0n } } as ExportItem]);
-  bodyBytes += bulkBody(ops).length;
-  return ops.length;
+  const body = new BulkBody();
+  for (const op of bulkOperations(config, 'traces', [
+    { data, ctx, source: { partition: 0, offset: 0n } } as ExportItem,
+  ]))
+    body.add(op);
+  bodyBytes += body.bytes;
+  return body.count;
 });
 let l = 0;
 const logs = measure(() => {
   const data = decodeLogs(logInputs[l++ % logInputs.length]);
-  const ops = buildOperations(config, 'logs', [{ data, ctx, source: { partition: 0, offset: 0n } } as ExportItem]);
-  bodyBytes += bulkBody(ops).length;
-  return ops.length;
+  const body = new BulkBody();
+  for (const op of bulkOperations(config, 'logs', [{ data, ctx, source: { partition: 0, offset: 0n } } as ExportItem]))
+    body.add(op);
+  bodyBytes += body.bytes;
+  return body.count;
 });
 let m = 0;
 let samples = 0;

@@ -45,6 +45,8 @@ interface Case {
 // For the BENCH_WORKER_FLAGS case: BENCH_DRAIN_EXPORTER=elasticsearch, BENCH_DRAIN_CONSUMER='{"maxBufferedBytes":16777216}', BENCH_DRAIN_PROCESSORS=redact,errors.
 const extraConsumer = process.env.BENCH_DRAIN_CONSUMER ? JSON.parse(process.env.BENCH_DRAIN_CONSUMER) : undefined;
 const extraProcessors = process.env.BENCH_DRAIN_PROCESSORS?.split(',').filter(Boolean);
+// Elasticsearch exporter overrides for every Elasticsearch case, e.g. BENCH_DRAIN_ES='{"maxDocsPerBulk":1000}'.
+const esOverrides = process.env.BENCH_DRAIN_ES ? JSON.parse(process.env.BENCH_DRAIN_ES) : {};
 const cases: Case[] = [
   { name: 'Kafka → debug, shipped flags', exporter: 'debug', nodeFlags: shipped },
   // As before the bound: whole batches decoded at once, with the flags workers shipped with then.
@@ -106,7 +108,13 @@ async function drain(c: Case): Promise<Record<string, number | string> | undefin
   const exporters = {
     debug: { debug: { verbosity: 'basic' } },
     elasticsearch: {
-      elasticsearch: { nodes: [esUrl], indexPrefix: `bench-${runId}`, numberOfReplicas: 0, retentionDays: 0 },
+      elasticsearch: {
+        nodes: [esUrl],
+        indexPrefix: `bench-${runId}`,
+        numberOfReplicas: 0,
+        retentionDays: 0,
+        ...esOverrides,
+      },
     },
   }[c.exporter];
   const gateway = await startGatewayProcess({

@@ -1,5 +1,7 @@
 // Builds `_bulk` bodies: one `create` action per document with a deterministic `_id`, so a
-// replay answers 409 instead of writing a duplicate.
+// replay answers 409 instead of writing a duplicate. The body is written as UTF-8 bytes as the
+// documents are serialized, so a bulk in flight holds one buffer (sent as is, and the source of
+// its retries), not each document's string plus the joined string plus the client's copy.
 
 export interface BulkOperation {
   index: string;
@@ -10,10 +12,54 @@ export interface BulkOperation {
   owner: number;
 }
 
-export function bulkBody(operations: BulkOperation[]): string {
-  let body = '';
-  for (const op of operations) {
-    body += `{"create":{"_index":${JSON.stringify(op.index)},"_id":${JSON.stringify(op.id)}}}\n${op.json}\n`;
+export class BulkBody {
+  private buffer: Buffer;
+  private length = 0;
+  /** Operation i is bytes [starts[i], starts[i + 1]) (the last one ends at `length`). */
+  private readonly starts: number[] = [];
+  /** The export item each operation came from. */
+  readonly owners: number[] = [];
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
   }
-  return body;
+
+  get count(): number {
+    return this.owners.length;
+  }
+
+  get bytes(): number {
+    return this.length;
+  }
+
+  add(op: BulkOperation): void {
+    this.starts.push(this.length);
+    this.owners.push(op.owner);
+    this.write(`{"create":{"_index":${JSON.stringify(op.index)},"_id":${JSON.stringify(op.id)}}}\n`);
+    this.write(op.json);
+    this.write('\n');
+  }
+
+  /** The whole body (a view, not a copy). */
+  all(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  /** The body of the given operations only (a retry of some items). */
+  only(operations: readonly number[]): Buffer {
+    return Buffer.concat(
+      operations.map((i) => this.buffer.subarray(this.starts[i], this.starts[i + 1] ?? this.length)),
+    );
+  }
+
+  private write(text: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const room = this.length + text.length * 3;
+    if (room > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(room, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length);
+  }
 }

@@ -7,7 +7,7 @@ import { type BackoffPolicy, backoffDelay, sleep } from '@otelgate/pipelines/del
 import { OtelgateError } from '@otelgate/pipelines/errors/error-kinds.ts';
 import type { Logger } from 'pino';
 import type { ElasticsearchExporterConfig } from './config.ts';
-import { type BulkOperation, bulkBody } from './bulk-request.ts';
+import type { BulkBody } from './bulk-request.ts';
 import type { ElasticsearchMetrics } from './metrics.ts';
 
 interface BulkItemResult {
@@ -17,7 +17,8 @@ interface BulkItemResult {
 
 interface BulkResponse {
   errors: boolean;
-  items: Record<string, BulkItemResult>[];
+  /** Absent when filter_path left nothing (no items). */
+  items?: Record<string, BulkItemResult>[];
 }
 
 function describe(result: BulkItemResult): string {
@@ -43,16 +44,22 @@ export class BulkWriter {
   }
 
   /** Resolves with the rejected operations and their reasons; throws retryable when it cannot confirm. */
-  async write(operations: BulkOperation[]): Promise<{ op: BulkOperation; reason: string }[]> {
-    const rejected: { op: BulkOperation; reason: string }[] = [];
-    let pending = operations;
+  async write(body: BulkBody): Promise<{ owner: number; reason: string }[]> {
+    const rejected: { owner: number; reason: string }[] = [];
+    let pending = Array.from({ length: body.count }, (_, i) => i);
     let lastProblem = '';
     for (let attempt = 0; attempt < this.config.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt - 1, this.policy));
       let response: BulkResponse;
       try {
         response = (await this.client.transport.request(
-          { method: 'POST', path: '/_bulk', bulkBody: bulkBody(pending) },
+          {
+            method: 'POST',
+            path: '/_bulk',
+            // Only what is read below: a full answer is ~200 bytes per document to hold and parse.
+            querystring: { filter_path: 'errors,items.*.status,items.*.error' },
+            bulkBody: pending.length === body.count ? body.all() : body.only(pending),
+          },
           { requestTimeout: this.config.requestTimeoutMs, maxRetries: 0 },
         )) as BulkResponse;
       } catch (error) {
@@ -61,15 +68,16 @@ export class BulkWriter {
         this.metrics.bulkRequests.add(1, { outcome: 'failed' });
         if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
           // The request itself was refused (e.g. a body the cluster cannot parse): final for all.
-          for (const op of pending) rejected.push({ op, reason: `bulk request refused: ${lastProblem}` });
+          for (const op of pending)
+            rejected.push({ owner: body.owners[op], reason: `bulk request refused: ${lastProblem}` });
           return rejected;
         }
         continue;
       }
       this.metrics.bulkRequests.add(1, { outcome: 'ok' });
-      const retry: BulkOperation[] = [];
+      const retry: number[] = [];
       for (let i = 0; i < pending.length; i++) {
-        const result = response.items[i]?.create;
+        const result = response.items?.[i]?.create;
         if (!result) {
           retry.push(pending[i]);
           continue;
@@ -82,7 +90,7 @@ export class BulkWriter {
           retry.push(pending[i]);
         } else {
           this.metrics.documents.add(1, { outcome: 'rejected' });
-          rejected.push({ op: pending[i], reason: describe(result) });
+          rejected.push({ owner: body.owners[pending[i]], reason: describe(result) });
         }
       }
       if (retry.length > 0) this.logger.debug({ retry: retry.length, of: pending.length }, 'retrying bulk items');

@@ -7,7 +7,7 @@ import { ALERT_HISTORY_SCOPE } from '@otelgate/pipelines/model/alert-history.ts'
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import type { Logger } from 'pino';
-import type { BulkOperation } from './bulk-request.ts';
+import { type BulkOperation, BulkBody } from './bulk-request.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { attributesObject, contentId, logDocument, spanDocument, spanDocumentId } from './documents.ts';
@@ -16,13 +16,15 @@ import type { ElasticsearchMetrics } from './metrics.ts';
 import { deleteExpiredIndices } from './retention.ts';
 import { indexTemplates } from './templates.ts';
 
-/** Turns export items into bulk operations (pure; also what the benchmark measures). */
-export function buildOperations(
+/**
+ * Turns export items into bulk operations one at a time (pure; also what the benchmark measures),
+ * so a bulk's documents are serialized as it is filled, not all of an export's at once.
+ */
+export function* bulkOperations(
   config: ElasticsearchExporterConfig,
   signal: 'traces' | 'logs',
   items: ExportItem[],
-): BulkOperation[] {
-  const ops: BulkOperation[] = [];
+): Generator<BulkOperation> {
   for (let owner = 0; owner < items.length; owner++) {
     const item = items[owner];
     const namespace = namespaceFor(item.ctx.tenant, config.defaultNamespace);
@@ -33,12 +35,12 @@ export function buildOperations(
           const context = { attributes: resource, scope: { name: ss.scope.name, version: ss.scope.version } };
           for (const span of ss.spans) {
             const json = JSON.stringify(spanDocument(span, context));
-            ops.push({
+            yield {
               index: indexName(config.indexPrefix, 'traces', namespace, span.startTimeUnixNano),
               id: spanDocumentId(span, json),
               json,
               owner,
-            });
+            };
           }
         }
       }
@@ -51,18 +53,17 @@ export function buildOperations(
           for (const record of sl.logRecords) {
             const json = JSON.stringify(logDocument(record, context));
             const time = record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
-            ops.push({
+            yield {
               index: indexName(config.indexPrefix, kind, namespace, time),
               id: contentId(json),
               json,
               owner,
-            });
+            };
           }
         }
       }
     }
   }
-  return ops;
 }
 
 export class ElasticsearchExporter implements Exporter {
@@ -74,6 +75,8 @@ export class ElasticsearchExporter implements Exporter {
   private readonly writer: BulkWriter;
   private readonly metrics: ElasticsearchMetrics;
   private templatesInstalled = false;
+  /** A new body starts with the room the last one needed (growth by doubling is garbage). */
+  private lastBulkBytes = 64 * 1024;
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(name: string, config: ElasticsearchExporterConfig, logger: Logger, metrics: ElasticsearchMetrics) {
@@ -135,12 +138,20 @@ export class ElasticsearchExporter implements Exporter {
         { cause: error },
       );
     }
-    const ops = buildOperations(this.config, signal, items as ExportItem[]);
     const reasons = new Map<number, string>();
-    for (let start = 0; start < ops.length; start += this.config.maxDocsPerBulk) {
-      const rejected = await this.writer.write(ops.slice(start, start + this.config.maxDocsPerBulk));
-      for (const { op, reason } of rejected) if (!reasons.has(op.owner)) reasons.set(op.owner, reason);
+    const send = async (body: BulkBody) => {
+      this.lastBulkBytes = body.bytes;
+      for (const { owner, reason } of await this.writer.write(body))
+        if (!reasons.has(owner)) reasons.set(owner, reason);
+    };
+    let body = new BulkBody(this.lastBulkBytes);
+    for (const op of bulkOperations(this.config, signal, items as ExportItem[])) {
+      body.add(op);
+      if (body.count < this.config.maxDocsPerBulk) continue;
+      await send(body);
+      body = new BulkBody(this.lastBulkBytes);
     }
+    if (body.count > 0) await send(body);
     return { rejected: [...reasons].map(([index, reason]) => ({ index, reason })) };
   }
 

@@ -152,6 +152,23 @@ function recordSize(record: LogRecord, attributesLength: number): number {
   return n + attributesLength;
 }
 
+/** The last value written to a fixed64 field and its bytes: times repeat from record to record. */
+interface Fixed64 {
+  value: bigint;
+  bytes: Buffer;
+}
+const lastTime: Fixed64 = { value: 0n, bytes: Buffer.alloc(8) };
+const lastObserved: Fixed64 = { value: 0n, bytes: Buffer.alloc(8) };
+
+function writeFixed64(out: Buffer, pos: number, value: bigint, last: Fixed64): number {
+  if (value !== last.value) {
+    last.bytes.writeBigUInt64LE(BigInt.asUintN(64, value), 0);
+    last.value = value;
+  }
+  out.set(last.bytes, pos);
+  return pos + 8;
+}
+
 /** A record's encoded size (LogRecord message), or -1 when it needs the generic encoder. */
 export function measureRecord(record: LogRecord, sharedAttributeLists: boolean): number {
   const attributes = attributesLength(record.attributes, sharedAttributeLists);
@@ -173,13 +190,11 @@ export function writeRecord(
   pos = writeVarint(out, pos, size);
   if (record.timeUnixNano !== 0n) {
     out[pos++] = 0x09;
-    out.writeBigUInt64LE(BigInt.asUintN(64, record.timeUnixNano), pos);
-    pos += 8;
+    pos = writeFixed64(out, pos, record.timeUnixNano, lastTime);
   }
   if (record.observedTimeUnixNano !== 0n) {
     out[pos++] = 0x59;
-    out.writeBigUInt64LE(BigInt.asUintN(64, record.observedTimeUnixNano), pos);
-    pos += 8;
+    pos = writeFixed64(out, pos, record.observedTimeUnixNano, lastObserved);
   }
   if (record.severityNumber !== 0) {
     out[pos++] = 0x10;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BulkBody } from './bulk-request.ts';
+import { BodyBuffers, BulkBody } from './bulk-request.ts';
 
 const docs = ['{"m":"plain"}', '{"m":"é, 東京, 🚀"}', `{"m":"${'x'.repeat(5000)}"}`, '{"m":"last ☃"}'];
 
 describe('BulkBody', () => {
   it('writes one create action and document per operation as UTF-8, growing from a small start', () => {
-    const body = new BulkBody(8);
+    const body = new BulkBody(Buffer.alloc(8));
     for (const [owner, json] of docs.entries()) body.add({ index: 'idx', id: `id-${owner}`, json, owner });
     const expected = docs.map((json, i) => `{"create":{"_index":"idx","_id":"id-${i}"}}\n${json}\n`).join('');
     expect(body.all().toString('utf8')).toBe(expected);
@@ -25,5 +25,19 @@ describe('BulkBody', () => {
       docs[3],
       '',
     ]);
+  });
+
+  it('reuses a finished bulk buffer for a shorter next bulk without its old bytes, and keeps only as many as asked', () => {
+    const buffers = new BodyBuffers(1);
+    const first = new BulkBody(buffers.take(16));
+    first.add({ index: 'idx', id: 'long', json: docs[2], owner: 0 });
+    buffers.give(first.storage);
+    buffers.give(Buffer.alloc(4));
+    const reused = buffers.take(16);
+    expect(reused).toBe(first.storage);
+    const second = new BulkBody(reused);
+    second.add({ index: 'idx', id: 'short', json: docs[0], owner: 0 });
+    expect(second.all().toString('utf8')).toBe(`{"create":{"_index":"idx","_id":"short"}}\n${docs[0]}\n`);
+    expect(buffers.take(16).length).toBe(16);
   });
 });

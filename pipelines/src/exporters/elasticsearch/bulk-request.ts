@@ -20,8 +20,13 @@ export class BulkBody {
   /** The export item each operation came from. */
   readonly owners: number[] = [];
 
-  constructor(initialBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
+  constructor(buffer: Buffer = Buffer.allocUnsafe(64 * 1024)) {
+    this.buffer = buffer;
+  }
+
+  /** The buffer written (grown from the one given when it was too small), for reuse once the bulk is done. */
+  get storage(): Buffer {
+    return this.buffer;
   }
 
   get count(): number {
@@ -61,5 +66,28 @@ export class BulkBody {
       this.buffer = grown;
     }
     this.length += this.buffer.write(text, this.length);
+  }
+}
+
+/**
+ * Buffers of finished bulks, reused for the next ones. A bulk body lives as long as Elasticsearch
+ * takes to answer, so it is promoted to V8's old space and, without reuse, each new body piles up
+ * there as garbage until a full GC (tens of MiB of RSS behind a slow cluster).
+ */
+export class BodyBuffers {
+  private readonly free: Buffer[] = [];
+  private readonly keep: number;
+
+  constructor(keep: number) {
+    this.keep = keep;
+  }
+
+  take(bytes: number): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(bytes);
+  }
+
+  /** Only once nothing reads it any more: after Elasticsearch answered the bulk. */
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer);
   }
 }

@@ -43,11 +43,15 @@ export class BulkWriter {
     this.logger = logger;
   }
 
-  /** Resolves with the rejected operations and their reasons; throws retryable when it cannot confirm. */
-  async write(body: BulkBody): Promise<{ owner: number; reason: string }[]> {
+  /**
+   * Resolves with the rejected operations and their reasons, and whether the body may be reused (the
+   * last request was answered 200, so the client has sent it all); throws retryable when it cannot confirm.
+   */
+  async write(body: BulkBody): Promise<{ rejected: { owner: number; reason: string }[]; reusable: boolean }> {
     const rejected: { owner: number; reason: string }[] = [];
     let pending = Array.from({ length: body.count }, (_, i) => i);
     let lastProblem = '';
+    let reusable = false;
     for (let attempt = 0; attempt < this.config.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt - 1, this.policy));
       let response: BulkResponse;
@@ -63,6 +67,7 @@ export class BulkWriter {
           { requestTimeout: this.config.requestTimeoutMs, maxRetries: 0 },
         )) as BulkResponse;
       } catch (error) {
+        reusable = false;
         lastProblem = (error as Error).message;
         const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
         this.metrics.bulkRequests.add(1, { outcome: 'failed' });
@@ -70,11 +75,12 @@ export class BulkWriter {
           // The request itself was refused (e.g. a body the cluster cannot parse): final for all.
           for (const op of pending)
             rejected.push({ owner: body.owners[op], reason: `bulk request refused: ${lastProblem}` });
-          return rejected;
+          return { rejected, reusable: false };
         }
         continue;
       }
       this.metrics.bulkRequests.add(1, { outcome: 'ok' });
+      reusable = true;
       const retry: number[] = [];
       for (let i = 0; i < pending.length; i++) {
         const result = response.items?.[i]?.create;
@@ -102,6 +108,6 @@ export class BulkWriter {
         `elasticsearch: ${pending.length} documents not confirmed after ${this.config.maxAttempts} attempts; last: ${lastProblem}`,
       );
     }
-    return rejected;
+    return { rejected, reusable };
   }
 }

@@ -7,7 +7,7 @@ import { ALERT_HISTORY_SCOPE } from '@otelgate/pipelines/model/alert-history.ts'
 import type { LogsData } from '@otelgate/pipelines/model/logs.ts';
 import type { TracesData } from '@otelgate/pipelines/model/traces.ts';
 import type { Logger } from 'pino';
-import { type BulkOperation, BulkBody } from './bulk-request.ts';
+import { BodyBuffers, BulkBody, type BulkOperation } from './bulk-request.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { attributesObject, contentId, logDocument, spanDocument, spanDocumentId } from './documents.ts';
@@ -77,6 +77,8 @@ export class ElasticsearchExporter implements Exporter {
   private templatesInstalled = false;
   /** A new body starts with the room the last one needed (growth by doubling is garbage). */
   private lastBulkBytes = 64 * 1024;
+  /** One per chunk the process loop delivers at once (four). */
+  private readonly buffers = new BodyBuffers(4);
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(name: string, config: ElasticsearchExporterConfig, logger: Logger, metrics: ElasticsearchMetrics) {
@@ -141,15 +143,16 @@ export class ElasticsearchExporter implements Exporter {
     const reasons = new Map<number, string>();
     const send = async (body: BulkBody) => {
       this.lastBulkBytes = body.bytes;
-      for (const { owner, reason } of await this.writer.write(body))
-        if (!reasons.has(owner)) reasons.set(owner, reason);
+      const { rejected, reusable } = await this.writer.write(body);
+      if (reusable) this.buffers.give(body.storage);
+      for (const { owner, reason } of rejected) if (!reasons.has(owner)) reasons.set(owner, reason);
     };
-    let body = new BulkBody(this.lastBulkBytes);
+    let body = new BulkBody(this.buffers.take(this.lastBulkBytes));
     for (const op of bulkOperations(this.config, signal, items as ExportItem[])) {
       body.add(op);
       if (body.count < this.config.maxDocsPerBulk) continue;
       await send(body);
-      body = new BulkBody(this.lastBulkBytes);
+      body = new BulkBody(this.buffers.take(this.lastBulkBytes));
     }
     if (body.count > 0) await send(body);
     return { rejected: [...reasons].map(([index, reason]) => ({ index, reason })) };

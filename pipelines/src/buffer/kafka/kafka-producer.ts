@@ -98,7 +98,7 @@ export class KafkaProducer implements BufferProducer {
     if (!partitions) return undefined;
     const p = this.#partitioner;
     return signal === 'traces'
-      ? (traceId) => partitionFor(p, p.traceKey(traceId), partitions)
+      ? (traceId) => p.traceHash(traceId) % partitions
       : (key) => partitionFor(p, key, partitions);
   }
 

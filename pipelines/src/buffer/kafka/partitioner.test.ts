@@ -25,4 +25,14 @@ describe('partitioners', () => {
     );
     expect(PARTITIONERS.murmur2.traceKey(id)).toBe(id);
   });
+
+  it('hashes a trace id as the hash of its key, without building the key', () => {
+    for (let i = 0; i < 200; i++) {
+      const id = Buffer.alloc(16);
+      for (let b = 0; b < 16; b++) id[b] = (i * 31 + b * 17 + i * b) & 0xff;
+      for (const p of [PARTITIONERS.collector, PARTITIONERS.murmur2]) {
+        expect(p.traceHash(id)).toBe(p.hash(p.traceKey(id)));
+      }
+    }
+  });
 });

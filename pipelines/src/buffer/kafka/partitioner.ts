@@ -18,6 +18,8 @@ export interface Partitioner {
   hash(key: Uint8Array): number;
   /** The message key of a trace, from its 16-byte id. */
   traceKey(traceId: Uint8Array): Uint8Array;
+  /** `hash(traceKey(traceId))` without building the key (ingest asks once per trace). */
+  traceHash(traceId: Uint8Array): number;
 }
 
 const OFFSET_BASIS = 0x811c9dc5;
@@ -32,6 +34,16 @@ export function fnv1a32(data: Uint8Array): number {
 
 const HEX = new TextEncoder().encode('0123456789abcdef');
 
+/** FNV-1a of the id written as lowercase hex, reading the hex digits from the raw bytes. */
+function fnv1a32OfHex(id: Uint8Array): number {
+  let h = OFFSET_BASIS;
+  for (let i = 0; i < id.length; i++) {
+    h = Math.imul(h ^ HEX[id[i] >> 4], PRIME);
+    h = Math.imul(h ^ HEX[id[i] & 15], PRIME);
+  }
+  return h >>> 0;
+}
+
 function hexKey(traceId: Uint8Array): Uint8Array {
   const out = Buffer.allocUnsafe(traceId.length * 2);
   for (let i = 0; i < traceId.length; i++) {
@@ -43,8 +55,18 @@ function hexKey(traceId: Uint8Array): Uint8Array {
 
 export const PARTITIONERS: Record<PartitionerName, Partitioner> = {
   // |int32(h)| % n equals Sarama's "int32(h) % n, negated when negative" for every n.
-  collector: { name: 'collector', hash: (key) => Math.abs(fnv1a32(key) | 0), traceKey: hexKey },
-  murmur2: { name: 'murmur2', hash: (key) => murmur2(key) & 0x7fffffff, traceKey: (traceId) => traceId },
+  collector: {
+    name: 'collector',
+    hash: (key) => Math.abs(fnv1a32(key) | 0),
+    traceKey: hexKey,
+    traceHash: (traceId) => Math.abs(fnv1a32OfHex(traceId) | 0),
+  },
+  murmur2: {
+    name: 'murmur2',
+    hash: (key) => murmur2(key) & 0x7fffffff,
+    traceKey: (traceId) => traceId,
+    traceHash: (traceId) => murmur2(traceId) & 0x7fffffff,
+  },
 };
 
 /** The partition of `key` among `partitions`. */

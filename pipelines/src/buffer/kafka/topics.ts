@@ -1,5 +1,6 @@
 // Topic names per signal, and creating the topics when `autoCreateTopics.enabled`.
 import type { Logger } from 'pino';
+import { sleep } from '../../delivery/backoff.ts';
 import { SIGNALS, type Signal } from '../../model/common.ts';
 import type { KafkaBufferConfig } from './config.ts';
 import type { Cluster } from './wire/cluster.ts';
@@ -33,5 +34,17 @@ export async function ensureTopics(cluster: Cluster, config: KafkaBufferConfig, 
   );
   if (created.length > 0) {
     logger.info({ topics: created, partitions: config.autoCreateTopics.partitions }, 'created Kafka topics');
+  }
+  // A new topic reaches the brokers' metadata a moment after CreateTopics answers: wait for its
+  // leaders (bounded; a send retries its metadata too).
+  const deadline = Date.now() + config.requestTimeoutMs;
+  while (Date.now() < deadline) {
+    const fresh = await cluster.refresh(missing);
+    const ready = missing.every((topic) => {
+      const t = fresh.topics.get(topic);
+      return t?.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0);
+    });
+    if (ready) return;
+    await sleep(50);
   }
 }

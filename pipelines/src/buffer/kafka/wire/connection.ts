@@ -107,7 +107,14 @@ export class Connection {
         resolve,
         reject,
       });
-      this.#socket.write(w.bytes());
+      const chunks = w.chunks();
+      if (chunks.length === 1) this.#socket.write(chunks[0]);
+      else {
+        // One writev for the request and its record batches.
+        this.#socket.cork();
+        for (const chunk of chunks) this.#socket.write(chunk);
+        this.#socket.uncork();
+      }
       this.#timer ??= setTimeout(() => this.#checkDeadline(), this.#options.timeoutMs);
     });
   }

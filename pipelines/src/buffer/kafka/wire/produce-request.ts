@@ -22,8 +22,7 @@ export async function produce(
   batches: readonly PartitionBatch[],
   ackTimeoutMs: number,
 ): Promise<PartitionResult[]> {
-  let size = 64 + topic.length;
-  for (const b of batches) size += b.batch.length + 16;
+  const size = 64 + topic.length + batches.length * 16;
   const r = await conn.request(
     API.produce.key,
     API.produce.version,
@@ -32,7 +31,11 @@ export async function produce(
       w.compactString(null).int16(-1).int32(ackTimeoutMs);
       w.uvarint(2).compactString(topic);
       w.compactArray(batches, (b) => {
-        w.int32(b.partition).compactBytes(b.batch).tags();
+        // The batch goes to the socket as it is (attached, not copied).
+        w.int32(b.partition)
+          .uvarint(b.batch.length + 1)
+          .attach(b.batch)
+          .tags();
       });
       w.tags().tags();
     },

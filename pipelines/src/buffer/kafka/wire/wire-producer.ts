@@ -63,24 +63,20 @@ export class WireProducer {
   /** Produces `records` to `topic`; resolves once the broker acknowledged every one (acks=all). */
   async send(topic: string, records: readonly ProduceRecord[]): Promise<void> {
     if (records.length === 0) return;
-    let partitions = this.partitionCount(topic);
-    if (!partitions) {
-      await this.#cluster.refresh([topic]);
-      partitions = this.partitionCount(topic);
-      if (!partitions) {
-        const code = this.#cluster.metadata.topics.get(topic)?.errorCode || 3;
-        throw new KafkaProtocolError(code, `metadata of topic ${topic}`);
-      }
-    }
+    const partitions = this.partitionCount(topic) ?? (await this.#partitionsOf(topic));
     let pending: Map<number, ProduceRecord[] | Buffer> = this.#byPartition(records, partitions);
+    // Every attempt's errors go into the refusal: the first says why (NOT_ENOUGH_REPLICAS), a later
+    // one may only say what the retry met (a new producer id not yet available).
+    const history: Error[] = [];
     for (let attempt = 0; ; attempt++) {
       const failed = await this.#attempt(topic, pending);
       if (failed.size === 0) return;
       const errors = [...failed.values()].map((f) => f.error);
+      history.push(...new Set(errors));
       const fatal = errors.find((e) => !(e as { canRetry?: boolean }).canRetry);
       if (fatal || attempt >= this.#options.retries) {
-        throw Object.assign(new Error(`producing to ${topic} failed: ${(fatal ?? errors[0]).message}`), {
-          errors,
+        throw Object.assign(new Error(`producing to ${topic} failed: ${(fatal ?? history[0]).message}`), {
+          errors: history,
         });
       }
       pending = new Map([...failed].map(([partition, f]) => [partition, f.batch]));
@@ -88,6 +84,22 @@ export class WireProducer {
         backoffDelay(attempt, { initialMs: this.#options.retryDelayMs, maxMs: 4 * this.#options.retryDelayMs }),
       );
       await this.#cluster.refresh([topic]).catch(() => {});
+    }
+  }
+
+  /** Asks for the topic's metadata until it has partitions (a topic just created), `retries` times. */
+  async #partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      await this.#cluster.refresh([topic]);
+      const partitions = this.partitionCount(topic);
+      if (partitions) return partitions;
+      if (attempt >= this.#options.retries) {
+        const code = this.#cluster.metadata.topics.get(topic)?.errorCode || 3;
+        throw new KafkaProtocolError(code, `metadata of topic ${topic}`);
+      }
+      await sleep(
+        backoffDelay(attempt, { initialMs: this.#options.retryDelayMs, maxMs: 4 * this.#options.retryDelayMs }),
+      );
     }
   }
 

@@ -4,13 +4,17 @@
 export class Writer {
   #buf: Buffer;
   #pos = 0;
+  /** Buffers sent as they are after the bytes written before them (record batches: no copy). */
+  #attached: { at: number; buf: Buffer }[] = [];
+  #attachedBytes = 0;
 
   constructor(initial = 256) {
     this.#buf = Buffer.allocUnsafe(initial);
   }
 
+  /** Bytes written, attached buffers included. */
   get length(): number {
-    return this.#pos;
+    return this.#pos + this.#attachedBytes;
   }
 
   #room(n: number): void {
@@ -150,12 +154,29 @@ export class Writer {
     this.#buf.writeUInt32BE(v, at);
   }
 
-  reset(): void {
-    this.#pos = 0;
+  /** Appends `buf` by reference: `chunks()` hands it to the socket as it is. */
+  attach(buf: Buffer): this {
+    this.#attached.push({ at: this.#pos, buf });
+    this.#attachedBytes += buf.length;
+    return this;
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** The bytes written so far (a view, not a copy); only for a writer with nothing attached. */
   bytes(): Buffer {
     return this.#buf.subarray(0, this.#pos);
+  }
+
+  /** What was written, in order: views of this writer's buffer and the attached buffers. */
+  chunks(): Buffer[] {
+    if (this.#attached.length === 0) return [this.bytes()];
+    const out: Buffer[] = [];
+    let from = 0;
+    for (const { at, buf } of this.#attached) {
+      if (at > from) out.push(this.#buf.subarray(from, at));
+      out.push(buf);
+      from = at;
+    }
+    if (this.#pos > from) out.push(this.#buf.subarray(from, this.#pos));
+    return out;
   }
 }

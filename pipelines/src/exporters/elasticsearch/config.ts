@@ -27,8 +27,11 @@ export const elasticsearchExporterConfigSchema = z
     /** Delete daily indices older than this many days; 0 keeps everything. */
     retentionDays: z.number().int().min(0).default(7),
     retentionCheckIntervalMs: z.number().int().min(1000).default(3_600_000),
-    /** Documents per _bulk request. */
-    maxDocsPerBulk: z.number().int().min(1).default(5000),
+    /**
+     * Documents per _bulk request (~1 MiB of body for SDK-sized spans). A bulk is serialized as it is
+     * filled and up to four are in flight; larger bulks only hold more memory at the same CPU per span.
+     */
+    maxDocsPerBulk: z.number().int().min(1).default(1000),
     /** Attempts for a bulk (whole-request failures) and for the items answered 429 / 5xx. */
     maxAttempts: z.number().int().min(1).default(5),
     initialBackoffMs: z.number().int().min(1).default(200),

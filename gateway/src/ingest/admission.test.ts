@@ -213,4 +213,41 @@ describe('admission', () => {
     await expect(admit(tight)).resolves.toEqual({ itemCount: 20 });
     expect(tight.inFlightBytes).toBe(0);
   });
+
+  it('refuses a trace request whose split by trace could never fit, before splitting it', async () => {
+    // 100,000 empty spans: 200 KB of protobuf, ~6 MB of heap once framed and grouped.
+    const spans = Buffer.alloc(200_000);
+    for (let index = 0; index < spans.length; index += 2) spans[index] = 0x12;
+    const scope = Buffer.concat([Buffer.from([0x12]), varint(spans.length), spans]);
+    const body = Buffer.concat([Buffer.from([0x0a]), varint(scope.length), scope]);
+    const limits = admission(4 * 1024 * 1024, 1, true);
+    const admitted = limits.admit({
+      signal: 'traces',
+      transport: 'grpc',
+      tenant: 'default',
+      json: false,
+      peerAddress: undefined,
+      read: async (account) => {
+        account.charge(body.length);
+        return body;
+      },
+    });
+    await expect(admitted).rejects.toMatchObject({
+      kind: 'payload-too-large',
+      message:
+        'trace request of 100000 spans would take about 6400000 bytes to split by trace, over limits.maxInFlightBytes (4194304): split it',
+    });
+    expect(limits.inFlightBytes).toBe(0);
+  });
 });
+
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 127) {
+    bytes.push((rest & 127) | 128);
+    rest >>>= 7;
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
+}

@@ -22,6 +22,7 @@ export type LimitReason =
   | 'write-timeout'
   | 'connection-idle'
   | 'json-decode-size'
+  | 'split-size'
   | 'protocol-abuse'
   | 'pipeline-depth';
 
@@ -29,6 +30,12 @@ export type LimitReason =
 export interface ByteAccount {
   /** Counts `bytes` more as held by this request; throws `resource-exhausted` when they do not fit. */
   charge(bytes: number): void;
+  /**
+   * Charges the working set of a step about to run (decoding, splitting): a request alone always
+   * fits for `charge`, but one whose step could never fit the whole limit is refused instead with
+   * `payload-too-large`, counted under `reason`; `describe` says what would take that much.
+   */
+  chargeWorkingSet?(bytes: number, reason: 'json-decode-size' | 'split-size', describe: () => string): void;
 }
 
 export interface AdmissionOptions {
@@ -89,7 +96,13 @@ export class Admission {
       account.charge(REQUEST_OVERHEAD_BYTES);
       const body = await request.read(account);
       this.#options.metrics.requestSize.record(body.length, { signal: request.signal, transport: request.transport });
-      if (request.json) this.#chargeJsonDecode(body, account, request.transport);
+      if (request.json) {
+        account.chargeWorkingSet(
+          jsonDecodeEstimate(body),
+          'json-decode-size',
+          () => `OTLP/JSON body of ${body.length} bytes`,
+        );
+      }
       return await this.#options.ingest.accept({
         signal: request.signal,
         transport: request.transport,
@@ -102,23 +115,6 @@ export class Admission {
     } finally {
       account.release();
     }
-  }
-
-  /** Charges what decoding an OTLP/JSON body will hold (json-decode-estimate.ts); refuses one that could never fit. */
-  #chargeJsonDecode(body: Uint8Array, account: RequestAccount, transport: Transport): void {
-    const estimate = jsonDecodeEstimate(body);
-    const max = this.#options.maxInFlightBytes;
-    if (estimate > max) {
-      throw this.refused(
-        transport,
-        'json-decode-size',
-        new OtelgateError(
-          'payload-too-large',
-          `OTLP/JSON body of ${body.length} bytes would take about ${estimate} bytes to decode, over limits.maxInFlightBytes (${max}): split it or send protobuf`,
-        ),
-      );
-    }
-    account.charge(estimate);
   }
 
   /** An account for one request; `release()` it exactly when the request ends (admit() does). */
@@ -177,6 +173,14 @@ export class RequestAccount implements ByteAccount {
     pool.held += bytes;
     if (tally) tally.held += bytes;
     this.#held += bytes;
+  }
+
+  chargeWorkingSet(bytes: number, reason: 'json-decode-size' | 'split-size', describe: () => string): void {
+    if (bytes > this.#pool.max) {
+      const message = `${describe()} would take about ${bytes} bytes to ${reason === 'split-size' ? 'split by trace' : 'decode'}, over limits.maxInFlightBytes (${this.#pool.max}): split it${reason === 'json-decode-size' ? ' or send protobuf' : ''}`;
+      throw this.#admission.refused(this.#transport, reason, new OtelgateError('payload-too-large', message));
+    }
+    this.charge(bytes);
   }
 
   release(): void {

@@ -22,6 +22,11 @@ export type Transport = 'grpc' | 'http' | 'filelog' | 'syslog' | 'alertmanager';
 
 /** Traces past this many distinct ids in one request share one unkeyed entry. */
 const MAX_TRACE_GROUPS = 1024;
+/**
+ * Heap the split by trace takes per span (its framing range and place in a group), over-estimated:
+ * 18 MB of 9 million empty spans ended the ingest role at its heap cap while being split.
+ */
+const SPLIT_BYTES_PER_SPAN = 64;
 
 export interface IngestRequest {
   signal: Signal;
@@ -68,6 +73,11 @@ export class IngestService {
     headers: Record<string, string>,
     account: ByteAccount | undefined,
   ): BufferEntry[] {
+    account?.chargeWorkingSet?.(
+      scan.itemCount * SPLIT_BYTES_PER_SPAN,
+      'split-size',
+      () => `trace request of ${scan.itemCount} spans`,
+    );
     const partitionOf = this.#options.producer.partitionerFor?.('traces');
     const groups = partitionOf
       ? groupTracesByPartition(proto, partitionOf, scan)

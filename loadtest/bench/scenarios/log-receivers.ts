@@ -11,7 +11,8 @@
 // `--memory` also samples otelgate's process.memoryUsage() every 20 ms (an --import'ed timer)
 // and prints the peak of each part per phase; `--only otelgate` leaves the Collector out;
 // `--filelog '{json}'`, `--syslog '{json}'` add options to otelgate's receivers (to compare settings);
-// `--cpu-prof <dir>` has otelgate write a CPU profile there (node --cpu-prof) when it stops.
+// `--cpu-prof <dir>` has otelgate write a CPU profile there (node --cpu-prof) when it stops;
+// `--receivers filelog` (or `syslog`) measures only that receiver.
 import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,11 +38,13 @@ const { values } = parseArgs({
     filelog: { type: 'string' },
     syslog: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    receivers: { type: 'string', default: 'filelog,syslog' },
   },
 });
 const LINES = Number(values.lines ?? (values.quick ? 200_000 : 1_000_000));
 const ROUNDS = Number(values.rounds ?? (values.quick ? 1 : 3));
 const LINE_BYTES = 200;
+const RECEIVERS = (['filelog', 'syslog'] as const).filter((name) => values.receivers.split(',').includes(name));
 const PARTITIONS = 6;
 const kafkaPort = Number(process.env.BENCH_KAFKA_PORT ?? 19392);
 
@@ -270,7 +273,7 @@ for (let round = 0; round < ROUNDS; round++) {
     if (values.only === 'otelgate' && start === startOtelcol) continue;
     const target = await start();
     try {
-      for (const receiver of ['filelog', 'syslog'] as const) {
+      for (const receiver of RECEIVERS) {
         const figures = await measure(target, receiver);
         process.stderr.write(`  round ${round + 1} ${target.name} ${receiver}: ${JSON.stringify(figures)}\n`);
         const key = `${target.name} ${receiver}`;
@@ -283,7 +286,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const rows: { case: string; figures: Record<string, number | string> }[] = [];
-for (const receiver of ['filelog', 'syslog'] as const) {
+for (const receiver of RECEIVERS) {
   const ours = medians(samples.get(`otelgate ${receiver}`) ?? []);
   const theirs = medians(samples.get(`collector ${receiver}`) ?? []);
   rows.push({ case: `${receiver} → Kafka: otelgate`, figures: { ...ours } });

@@ -5,6 +5,9 @@
 // Hot path: lines are found with Buffer.indexOf in one read buffer shared by every file, so a
 // file costs no memory of its own beyond the records it is assembling. A line not yet ended by
 // `\n` is not consumed; it is read again next time (or sent as is once the file goes quiet).
+// Plain lines that need no parsing or joining and are valid UTF-8 are not decoded at all: their
+// bytes go from the read buffer into the batch's encoded request (LogBatch.addLine).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, readSync, type Stats } from 'node:fs';
 import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { RE2JS } from 're2js';
@@ -22,6 +25,9 @@ import type { FilelogMetrics } from './metrics.ts';
 import { fileAttributes, resourceAttributesOf } from './path-attributes.ts';
 import { type AssembledRecord, RecordAssembler } from './record-assembler.ts';
 import type { RecordBuilder } from './record-builder.ts';
+
+/** U+FFFD in UTF-8: a line holding it is counted as invalid UTF-8 (see #emit), so it takes the decoding path. */
+const REPLACEMENT_CHARACTER = Buffer.from('\uFFFD', 'utf8');
 
 /** Lines before `until` (not yet durable) are sent with this observed time: what they had before a restart. */
 export interface ReplayRange {
@@ -81,6 +87,8 @@ export class FileReader {
    */
   replay: ReplayRange[] = [];
   #lineTruncated = false;
+  /** Plain lines (once the format is known) can go to the batch as bytes: no multi-line joining, no severity. */
+  readonly #linesAsBytes: boolean;
 
   constructor(path: string, fd: number, stats: Stats, offset: number, shared: FileReaderShared) {
     this.path = path;
@@ -95,6 +103,10 @@ export class FileReader {
     this.#fileAttributes = fileAttributes(path);
     this.#attributeBytes = 2 * path.length + 64;
     this.#format = shared.config.format === 'auto' ? undefined : shared.config.format;
+    this.#linesAsBytes =
+      (this.#format === undefined || this.#format === 'plain') &&
+      shared.lineStart === undefined &&
+      shared.config.severity === undefined;
   }
 
   /** Where reading can resume after a restart: before the first line not yet emitted. */
@@ -203,6 +215,7 @@ export class FileReader {
 
   /** Bytes of complete lines handled from `buffer` (0 when the first line is not complete). */
   #lines(buffer: Buffer, length: number, batch: LogBatch): number {
+    const asBytes = this.#linesAsBytes && batch.encodeAsAdded && validText(buffer, length);
     let position = 0;
     while (position < length && !batch.full) {
       const newline = buffer.indexOf(10, position);
@@ -211,11 +224,26 @@ export class FileReader {
         this.#skipping = false;
       } else {
         const end = newline > position && buffer[newline - 1] === 13 ? newline - 1 : newline;
-        this.#line(buffer.toString('utf8', position, end), this.offset + position);
+        if (asBytes && this.#format === 'plain') this.#plainLine(buffer, position, end, batch);
+        else this.#line(buffer.toString('utf8', position, end), this.offset + position);
       }
       position = newline + 1;
     }
     return position;
+  }
+
+  /** What #line and #emit do for a complete plain line of valid UTF-8, without a string or a record. */
+  #plainLine(buffer: Buffer, start: number, end: number, batch: LogBatch): void {
+    if (end === start) return;
+    const offset = this.offset + start;
+    let observed = batch.observedTimeUnixNano;
+    for (const range of this.replay) {
+      if (offset < range.until) {
+        observed = range.observedTimeUnixNano;
+        break;
+      }
+    }
+    batch.addLine(this, buffer, start, end, observed, this.#fileAttributes, end - start + this.#attributeBytes + 48);
   }
 
   /** A line longer than maxLogSizeBytes: its first maxLogSizeBytes are sent, the rest skipped. */
@@ -311,4 +339,16 @@ export class FileReader {
   size(): number {
     return fstatSync(this.#fd).size;
   }
+}
+
+/**
+ * The complete lines of `buffer[0, length)` are valid UTF-8 without U+FFFD. One check for them
+ * all: `\n` never occurs inside a multi-byte sequence, so the whole is valid exactly when each
+ * line is.
+ */
+function validText(buffer: Buffer, length: number): boolean {
+  const end = buffer.lastIndexOf(10, length - 1) + 1;
+  if (end === 0) return false;
+  const text = buffer.subarray(0, end);
+  return isUtf8(text) && !text.includes(REPLACEMENT_CHARACTER);
 }

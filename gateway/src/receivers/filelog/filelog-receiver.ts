@@ -3,16 +3,14 @@
 // append at a time, so a checkpoint never runs ahead of the buffer.
 import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import { asOtelgateError, mappingFor } from '@otelgate/pipelines/errors/error-kinds.ts';
-import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import type { Logger } from 'pino';
-import { encodeLogRecords } from '../logs/encode-log-records.ts';
 import type { SubmitLogs } from '../logs/submit-logs.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { FilelogConfig } from './config.ts';
 import { findFiles } from './file-discovery.ts';
 import { FileReader, type FileReaderShared, type ReplayRange, type TruncatedContent } from './file-reader.ts';
 import { hashOf } from './fingerprint.ts';
-import { LOG_BATCH_SCOPE, LogBatch } from './log-batch.ts';
+import { LogBatch } from './log-batch.ts';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -243,15 +241,7 @@ export class FilelogReceiver {
   async #flush(batch: LogBatch): Promise<void> {
     const { config, submit, shared, logger } = this.#options;
     if (batch.count > 0) {
-      const body =
-        encodeLogRecords(
-          [...batch.groups].map(([reader, group]) => ({
-            resource: reader.resourceAttributes,
-            scopeName: LOG_BATCH_SCOPE,
-            records: group.records,
-            sharedAttributeLists: !config.parseJson,
-          })),
-        ) ?? encodeLogs(batch.toLogsData());
+      const body = batch.encode();
       // Say what is in flight first: after a kill now, these lines are sent again identically.
       this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;
@@ -321,7 +311,7 @@ export class FilelogReceiver {
         observedTimeUnixNano: String(range.observedTimeUnixNano),
       }));
       const group = inFlight?.groups.get(reader);
-      if (inFlight && group && group.records.length > 0) {
+      if (inFlight && group && group.count > 0) {
         ranges.push({ to: group.committable, observedTimeUnixNano: String(inFlight.observedTimeUnixNano) });
       }
       if (ranges.length > 0) checkpoint.pending = ranges;
@@ -352,7 +342,9 @@ export class FilelogReceiver {
   }
 
   #newBatch(): LogBatch {
-    return new LogBatch(this.#options.config.maxBatchRecords, this.#options.config.maxBatchBytes);
+    const { config } = this.#options;
+    // Parsed JSON bodies give attribute values the fast encoder may not handle: kept as records.
+    return new LogBatch(config.maxBatchRecords, config.maxBatchBytes, !config.parseJson);
   }
 
   #sleep(ms: number): Promise<void> {

@@ -121,6 +121,27 @@ describe('LogRecordsWriter', () => {
     expect(writer.bytes).toBeLessThan(bytes.length);
   });
 
+  it('writes lines added as bytes (addLine), mixed with records, as the generic encoder writes their records', () => {
+    const attributes = [str('log.file.path', '/var/log/app.log'), str('log.file.name', 'app.log')];
+    const writer = new LogRecordsWriter(resource, 'otelgate/test', true, 8);
+    const records: LogRecord[] = [];
+    const source = Buffer.from(`>>héllo ✓ 😀 ${'z'.repeat(200)}<<`);
+    for (let i = 0; i < 40; i++) {
+      const observed = i < 10 ? 1_600_000_000_000_000_000n : 1_700_000_000_000_000_000n;
+      if (i % 7 === 3) {
+        const item = record(`record ${i}`, attributes, { observedTimeUnixNano: observed, severityNumber: 9 });
+        writer.add(item);
+        records.push(item);
+        continue;
+      }
+      const end = source.length - 2 - i;
+      writer.addLine(source, 2, end, observed, attributes);
+      records.push(record(source.toString('utf8', 2, end), attributes, { observedTimeUnixNano: observed }));
+    }
+    expect(writer.count).toBe(40);
+    expect(writer.finish().equals(Buffer.from(encodeLogs(logsData(records))))).toBe(true);
+  });
+
   it('keeps a record the fast encoder does not handle, encoded by the generic one in the same request', () => {
     const writer = new LogRecordsWriter(resource, 'otelgate/test', false, 1024);
     writer.add(record('fast', []));

@@ -215,6 +215,46 @@ export function writeRecord(
   return writeAttributes(out, pos, record.attributes, sharedAttributeLists);
 }
 
+/**
+ * A plain line's record (observed time, the line's bytes as its string body, a shared attribute
+ * list): its encoded size, or -1 when the list needs the generic encoder. `bodyLength` counts
+ * bytes already known to be valid UTF-8 (they are copied as they are).
+ */
+export function measureLineRecord(bodyLength: number, observedTimeUnixNano: bigint, attributes: KeyValue[]): number {
+  const entries = sharedEntries(attributes);
+  if (!entries) return -1;
+  return (observedTimeUnixNano !== 0n ? 9 : 0) + fieldSize(fieldSize(bodyLength)) + entries.length;
+}
+
+/**
+ * Writes what writeRecord writes for a record { observedTimeUnixNano, body: the UTF-8 text of
+ * `source[start, end)`, attributes (shared) } without the record or its string: the bytes are copied.
+ */
+export function writeLineRecord(
+  out: Buffer,
+  pos: number,
+  source: Buffer,
+  start: number,
+  end: number,
+  observedTimeUnixNano: bigint,
+  attributes: KeyValue[],
+  size: number,
+): number {
+  out[pos++] = 0x12;
+  pos = writeVarint(out, pos, size);
+  if (observedTimeUnixNano !== 0n) {
+    out[pos++] = 0x59;
+    pos = writeFixed64(out, pos, observedTimeUnixNano, lastObserved);
+  }
+  const bodyLength = end - start;
+  out[pos++] = 0x2a;
+  pos = writeVarint(out, pos, fieldSize(bodyLength));
+  out[pos++] = 0x0a;
+  pos = writeVarint(out, pos, bodyLength);
+  pos += source.copy(out, pos, start, end);
+  return writeAttributes(out, pos, attributes, true);
+}
+
 export function encodeLogRecords(input: RecordGroup[]): Uint8Array | undefined {
   // First pass: sizes of every record, scope and resource.
   const groups: {

@@ -10,7 +10,15 @@ import type { KeyValue } from '@otelgate/pipelines/model/common.ts';
 import type { LogRecord } from '@otelgate/pipelines/model/logs.ts';
 import { encodeLogs } from '@otelgate/pipelines/otlp/encode.ts';
 import { varintSize, writeVarint } from '@otelgate/pipelines/otlp/wire-writer.ts';
-import { attributeEntries, fieldSize, measureRecord, scopeField, writeRecord } from './encode-log-records.ts';
+import {
+  attributeEntries,
+  fieldSize,
+  measureLineRecord,
+  measureRecord,
+  scopeField,
+  writeLineRecord,
+  writeRecord,
+} from './encode-log-records.ts';
 
 /** Tag and longest varint length of the three headers (ResourceLogs, Resource, ScopeLogs). */
 const HEADER_SLACK = 3 * (1 + 5);
@@ -61,6 +69,49 @@ export class LogRecordsWriter {
     const end = writeRecord(this.#buffer, this.#end, record, size, this.#sharedAttributeLists);
     this.bytes += end - this.#end;
     this.#end = end;
+  }
+
+  /**
+   * A record whose body is the text of `source[start, end)`, which the caller has checked is valid
+   * UTF-8: the bytes are copied into the request, no string or record is made. `attributes` is one
+   * of the few lists shared between records (only with `sharedAttributeLists`).
+   */
+  addLine(source: Buffer, start: number, end: number, observedTimeUnixNano: bigint, attributes: KeyValue[]): void {
+    const size =
+      this.#resource && this.#sharedAttributeLists
+        ? measureLineRecord(end - start, observedTimeUnixNano, attributes)
+        : -1;
+    if (size < 0) {
+      this.add({
+        timeUnixNano: 0n,
+        observedTimeUnixNano,
+        severityNumber: 0,
+        severityText: '',
+        body: { stringValue: source.toString('utf8', start, end) },
+        attributes,
+        droppedAttributesCount: 0,
+        flags: 0,
+        traceId: '',
+        spanId: '',
+        eventName: '',
+      });
+      return;
+    }
+    this.count++;
+    const length = fieldSize(size);
+    if (this.#end + length > this.#buffer.length) this.#grow(length);
+    const written = writeLineRecord(
+      this.#buffer,
+      this.#end,
+      source,
+      start,
+      end,
+      observedTimeUnixNano,
+      attributes,
+      size,
+    );
+    this.bytes += written - this.#end;
+    this.#end = written;
   }
 
   /** The request holding every record added (empty when none was). */

@@ -44,6 +44,8 @@ export class FilelogReceiver {
   #checkpointStale = false;
   /** What truncated files held before (copytruncate): their copy, found next, continues from there. */
   #truncated: (TruncatedContent & { at: number })[] = [];
+  /** Buffers of delivered batches, written into by the next (LogBatch.recycle). */
+  readonly #spares: Buffer[] = [];
 
   constructor(options: FilelogReceiverOptions) {
     this.#options = options;
@@ -245,9 +247,10 @@ export class FilelogReceiver {
       // Say what is in flight first: after a kill now, these lines are sent again identically.
       this.#writeCheckpoints(batch);
       let delay = RETRY_MIN_MS;
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         try {
           await submit(body, { transport: 'filelog', tenant: config.tenant });
+          if (attempt === 1) batch.recycle();
           break;
         } catch (error) {
           const failure = asOtelgateError(error);
@@ -344,7 +347,7 @@ export class FilelogReceiver {
   #newBatch(): LogBatch {
     const { config } = this.#options;
     // Parsed JSON bodies give attribute values the fast encoder may not handle: kept as records.
-    return new LogBatch(config.maxBatchRecords, config.maxBatchBytes, !config.parseJson);
+    return new LogBatch(config.maxBatchRecords, config.maxBatchBytes, !config.parseJson, this.#spares);
   }
 
   #sleep(ms: number): Promise<void> {

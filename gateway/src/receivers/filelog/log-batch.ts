@@ -13,6 +13,13 @@ export const LOG_BATCH_SCOPE = 'otelgate/filelog';
 const SCOPE = { name: LOG_BATCH_SCOPE, version: '', attributes: [], droppedAttributesCount: 0 };
 /** A file's encoded records start this small (from Node's buffer pool) and double: 1,000 files each with a line stay cheap. */
 const WRITER_INITIAL_BYTES = 2048;
+/**
+ * Buffers of delivered batches kept for the next ones, and the least worth keeping. Each ~1 MiB
+ * buffer allocated counts towards V8's next full collection: a busy file allocating one per batch
+ * (and the doublings to get there) made most of the receiver's garbage-collection time.
+ */
+const SPARES = 2;
+const SPARE_MIN_BYTES = 64 * 1024;
 
 interface FileGroup {
   /** The file's records as objects (without `encodeAsAdded`). */
@@ -34,11 +41,14 @@ export class LogBatch {
   readonly encodeAsAdded: boolean;
   readonly #maxRecords: number;
   readonly #maxBytes: number;
+  readonly #spares: Buffer[];
 
-  constructor(maxRecords: number, maxBytes: number, encodeAsAdded = false) {
+  /** `spares`: buffers of delivered batches, written into by this one (see `recycle`). */
+  constructor(maxRecords: number, maxBytes: number, encodeAsAdded = false, spares: Buffer[] = []) {
     this.#maxRecords = maxRecords;
     this.#maxBytes = maxBytes;
     this.encodeAsAdded = encodeAsAdded;
+    this.#spares = spares;
   }
 
   get full(): boolean {
@@ -88,8 +98,24 @@ export class LogBatch {
   }
 
   #writerOf(reader: FileReader, group: FileGroup): LogRecordsWriter {
-    group.writer ??= new LogRecordsWriter(reader.resourceAttributes, LOG_BATCH_SCOPE, true, WRITER_INITIAL_BYTES);
+    group.writer ??= new LogRecordsWriter(
+      reader.resourceAttributes,
+      LOG_BATCH_SCOPE,
+      true,
+      this.#spares.pop() ?? WRITER_INITIAL_BYTES,
+    );
     return group.writer;
+  }
+
+  /**
+   * The request `encode` returned was delivered and nothing refers to it any more (the buffer took
+   * it on the first attempt: no earlier attempt may still be writing it): its buffers go to `spares`.
+   */
+  recycle(): void {
+    for (const group of this.groups.values()) {
+      const buffer = group.writer?.buffer;
+      if (buffer && buffer.length >= SPARE_MIN_BYTES && this.#spares.length < SPARES) this.#spares.push(buffer);
+    }
   }
 
   /** The batch as one ExportLogsServiceRequest: a ResourceLogs per file with records, in the order files were added. */

@@ -41,16 +41,20 @@ export class LogRecordsWriter {
 
   /**
    * `sharedAttributeLists`: the records share a few attribute lists (a file's), whose encoding is
-   * kept per list. `initialBytes`: room for records before the buffer has to grow (it doubles).
+   * kept per list. `initial`: room for records before the buffer has to grow (it doubles), or a
+   * buffer to write into (one whose request was delivered: see `buffer`).
    */
-  constructor(resource: KeyValue[], scopeName: string, sharedAttributeLists: boolean, initialBytes: number) {
+  constructor(resource: KeyValue[], scopeName: string, sharedAttributeLists: boolean, initial: number | Buffer) {
     this.#resourceAttributes = resource;
     this.#scopeName = scopeName;
     this.#resource = attributeEntries(resource, 1);
     this.#scope = scopeField(scopeName);
     this.#sharedAttributeLists = sharedAttributeLists;
     this.#start = HEADER_SLACK + (this.#resource?.length ?? 0) + this.#scope.length;
-    this.#buffer = Buffer.allocUnsafe(this.#start + initialBytes);
+    this.#buffer =
+      typeof initial === 'number' || initial.length < this.#start + 1024
+        ? Buffer.allocUnsafe(this.#start + (typeof initial === 'number' ? initial : initial.length))
+        : initial;
     this.#end = this.#start;
   }
 
@@ -112,6 +116,14 @@ export class LogRecordsWriter {
     );
     this.bytes += written - this.#end;
     this.#end = written;
+  }
+
+  /**
+   * The buffer written into, which `finish` returned part of: once that request is no longer
+   * referenced anywhere (delivered), it can be handed to a new writer instead of allocating one.
+   */
+  get buffer(): Buffer {
+    return this.#buffer;
   }
 
   /** The request holding every record added (empty when none was). */

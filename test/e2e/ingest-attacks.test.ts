@@ -322,6 +322,15 @@ describe('connection cap', () => {
     );
   });
 
+  it('closes a gRPC connection that never sends the HTTP/2 preface after 10 s', { timeout: 30_000 }, async () => {
+    // This gateway keeps idle connections for the default 180 s: only the handshake timeout applies.
+    const silent = rawConnection(capped.grpcAddress);
+    const ms = await silent.closed;
+    expect(ms).toBeGreaterThanOrEqual(9000);
+    expect(ms).toBeLessThan(15_000);
+    expect(await refusals(capped, 'grpc', 'header-timeout')).toBe(1);
+  });
+
   it('closes the longest-idle connection for a refused client, so idle connections cannot lock others out', {
     timeout: 30_000,
   }, async () => {

@@ -289,7 +289,9 @@ describe('connection cap', () => {
   let capped: GatewayProcess;
   beforeAll(async () => {
     capped = await startGatewayProcess({
-      config: { receivers: { otlp: { http: { maxConnections: 3 }, grpc: { maxConnections: 2 } } } },
+      config: {
+        receivers: { otlp: { http: { maxConnections: 3 }, grpc: { maxConnections: 2, maxConcurrentCalls: 4 } } },
+      },
     });
   });
   afterAll(async () => {
@@ -317,6 +319,39 @@ describe('connection cap', () => {
       await Promise.all(calls);
     }
     expect(await eventuallyAsync(async () => (await postTraces(capped)) === 200, 10_000)).toBe(true);
+    expect(await eventuallyAsync(async () => (await grpcTraceExport(capped.grpcAddress, body)) === null, 10_000)).toBe(
+      true,
+    );
+  });
+
+  it('refuses calls past maxConcurrentCalls across connections with REFUSED_STREAM before any work', {
+    timeout: 30_000,
+  }, async () => {
+    const session = http2.connect(`http://${capped.grpcAddress}`);
+    session.on('error', () => {});
+    try {
+      const held = Array.from({ length: 4 }, () =>
+        unfinishedGrpcCall(session, { announcedBytes: 100_000, sentBytes: 10 }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const refused = await new Promise<number>((resolve) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': EXPORT_PATH,
+          'content-type': 'application/grpc',
+          te: 'trailers',
+        });
+        stream.on('error', () => {});
+        stream.once('close', () => resolve(stream.rstCode));
+        stream.end(Buffer.alloc(5));
+      });
+      expect(refused).toBe(http2.constants.NGHTTP2_REFUSED_STREAM);
+      expect(await refusals(capped, 'grpc', 'stream-limit')).toBeGreaterThanOrEqual(1);
+      session.destroy();
+      await Promise.all(held);
+    } finally {
+      session.destroy();
+    }
     expect(await eventuallyAsync(async () => (await grpcTraceExport(capped.grpcAddress, body)) === null, 10_000)).toBe(
       true,
     );

@@ -4,7 +4,7 @@
 import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUEST_OVERHEAD_BYTES } from '../../gateway/src/ingest/admission.ts';
+import { GRPC_CALL_OVERHEAD_BYTES } from '../../gateway/src/ingest/admission.ts';
 import { sumCounter } from '../../loadtest/collector/accepted-spans.ts';
 import { eventuallyAsync } from '../support/file-output.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
@@ -96,12 +96,12 @@ describe('unfinished gRPC messages', () => {
     const export100k = traceRequestProto(makeSpans(900, 'polite-grpc'));
     expect(export100k.length).toBeGreaterThan(80 * 1024);
     try {
-      // 270 calls, each 24 KiB into an announced 4 MiB message and its 2 KiB of per-call overhead:
-      // 6.9 of the 8 MiB limit.
-      const held = Array.from({ length: 270 }, (_, index) =>
+      // 180 calls, each 24 KiB into an announced 4 MiB message and its 16 KiB of per-call overhead:
+      // 7.0 of the 8 MiB limit.
+      const held = Array.from({ length: 180 }, (_, index) =>
         unfinishedGrpcCall(sessions[index % 3], { announcedBytes: 4 * MIB - 64, sentBytes: 24 * 1024 }),
       );
-      const heldBytes = 270 * (24 * 1024 + 5 + REQUEST_OVERHEAD_BYTES);
+      const heldBytes = 180 * (24 * 1024 + 5 + GRPC_CALL_OVERHEAD_BYTES);
       await eventuallyAsync(async () => (await inFlightBytes()) === heldBytes, 15_000);
       // Room is left, so a well-behaved export still gets through.
       expect(await grpcTraceExport(gateway.grpcAddress, export100k)).toBeNull();
@@ -127,7 +127,7 @@ describe('unfinished gRPC messages', () => {
         /^no bytes of the request message for 5 s \(\d+ bytes received; receivers\.otlp\.grpc\.streamIdleTimeoutSeconds\)$/,
       );
       expect(await eventuallyAsync(async () => (await inFlightBytes()) === 0, 10_000)).toBe(true);
-      expect(await limitRefusals('grpc', 'idle-timeout')).toBeGreaterThanOrEqual(270);
+      expect(await limitRefusals('grpc', 'idle-timeout')).toBeGreaterThanOrEqual(180);
       expect(await grpcTraceExport(gateway.grpcAddress, export100k)).toBeNull();
     } finally {
       for (const session of sessions) session.destroy();

@@ -69,6 +69,8 @@ const grpcReceiverSchema = z
     streamIdleTimeoutSeconds: z.number().positive().default(10),
     /** The whole request message must arrive within this time, else DEADLINE_EXCEEDED; a shorter grpc-timeout wins. */
     readTimeoutSeconds: z.number().positive().default(30),
+    /** Calls open at once across all connections; more are reset with REFUSED_STREAM before any work. */
+    maxConcurrentCalls: z.number().int().positive().default(4096),
     /** A connection with no call open for this long is closed with GOAWAY. */
     connectionIdleTimeoutSeconds: z.number().positive().default(180),
     /** An answer the client does not take (withholds flow-control window) within this time is reset. */

@@ -195,7 +195,7 @@ describe('admission', () => {
     const admit = (limits: Admission) =>
       limits.admit({
         signal: 'traces',
-        transport: 'grpc',
+        transport: 'http',
         tenant: 'default',
         json: false,
         peerAddress: undefined,
@@ -206,7 +206,7 @@ describe('admission', () => {
       });
     // Room for the body but not for its copies as well: refused while another request holds 1000.
     const tight = admission(REQUEST_OVERHEAD_BYTES + body.length + 1000 + 100, 1, true);
-    const other = tight.open('default', 'grpc');
+    const other = tight.open('default', 'http');
     other.charge(1000);
     await expect(admit(tight)).rejects.toMatchObject({ kind: 'resource-exhausted' });
     other.release();

@@ -36,6 +36,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
     maxMessageBytes: Math.floor(options.config.maxRecvMsgSizeMiB * 1024 * 1024),
     maxConcurrentStreams: options.config.maxConcurrentStreams,
     maxConnections: options.config.maxConnections,
+    maxConcurrentCalls: options.config.maxConcurrentCalls,
     streamIdleTimeoutMs: options.config.streamIdleTimeoutSeconds * 1000,
     readTimeoutMs: options.config.readTimeoutSeconds * 1000,
     connectionIdleTimeoutMs: options.config.connectionIdleTimeoutSeconds * 1000,

@@ -50,6 +50,8 @@ export interface GrpcServerOptions {
   maxConcurrentStreams?: number;
   /** Open connections; more are closed at once. */
   maxConnections?: number;
+  /** Calls open at once across all connections; more are reset with REFUSED_STREAM before any work. */
+  maxConcurrentCalls?: number;
   /** A call whose message stops arriving for this long is cut off with DEADLINE_EXCEEDED. */
   streamIdleTimeoutMs?: number;
   /** The whole message must arrive within this time, else DEADLINE_EXCEEDED. */
@@ -133,11 +135,15 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
     if (writeTimeoutMs > 0) cutOffUntakenAnswers(answered, writeTimeoutMs, options);
   }, SWEEP_MS);
   sweep.unref();
+  let openCalls = 0;
+  const maxCalls = options.maxConcurrentCalls ?? Number.POSITIVE_INFINITY;
   const calls: CallTracker = {
     began: (stream) => {
       const session = stream.session as http2.ServerHttp2Session;
+      openCalls++;
       idle.begin(session);
       stream.once('close', () => {
+        openCalls--;
         answered.delete(stream);
         idle.end(session);
       });
@@ -150,6 +156,15 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   // on the raw socket: once HTTP/2 owns it, its proxy refuses socket calls.
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('stream', (stream, headers) => {
+    // Each connection may open maxConcurrentStreams, but thousands of connections doing so at
+    // once would create more streams than memory holds: past the cap they are refused at once,
+    // which clients retry.
+    if (openCalls >= maxCalls) {
+      options.onLimitRefusal?.('stream-limit');
+      stream.on('error', () => {});
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
     const certificateRefusal = tls?.refusal(stream.session?.socket);
     calls.began(stream);
     if (certificateRefusal) trailersOnly(stream, UNAUTHENTICATED, certificateRefusal, undefined, calls);

@@ -10,6 +10,7 @@ import { sdkSpans } from './fixtures/sdk-requests.ts';
 import { encodeExportResponse, exportResponseJson } from './response.ts';
 import { scanExportRequest } from './scan.ts';
 import { groupTracesByPartition, groupTracesByTraceId, sliceByResource, splitToFit } from './slice.ts';
+import { varintSize, writeFieldHeader } from './wire-writer.ts';
 
 /** Three resources (one large), two scopes each: spans tagged with where they came from. */
 function multiResourceTraces(): TracesData {
@@ -31,6 +32,20 @@ function multiResourceTraces(): TracesData {
       })),
     })),
   };
+}
+
+/** One resource, one scope, `count` empty spans (2 bytes each): the smallest items a request can hold. */
+function emptySpansRequest(count: number): Uint8Array {
+  const spans = Buffer.alloc(2 * count);
+  for (let i = 0; i < count; i++) spans[2 * i] = 0x12; // field 2 (spans), length 0
+  const scopeSpans = Buffer.concat([lengthDelimited(2, spans.length), spans]);
+  return Buffer.concat([lengthDelimited(1, scopeSpans.length), scopeSpans]);
+}
+
+function lengthDelimited(field: number, length: number): Buffer {
+  const header = Buffer.alloc(1 + varintSize(length));
+  writeFieldHeader(header, 0, field, length);
+  return header;
 }
 
 /** Every span with the names of its resource's service and its scope, in order. */
@@ -67,6 +82,16 @@ describe('re-slicing requests', () => {
     const small = splitToFit('traces', bytes, 1_500);
     const resourceOf = decodeTraces(small[small.length - 1]).resourceSpans[0];
     expect(resourceOf.schemaUrl).toBe('https://example.com/2');
+  });
+
+  it('splits a request of a million empty spans in one scope into fitting parts, every span kept', () => {
+    const spanCount = 1_000_000;
+    const bytes = emptySpansRequest(spanCount);
+    const maxBytes = 1024 * 1024;
+    const parts = splitToFit('traces', bytes, maxBytes);
+    expect(parts).toHaveLength(2);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(maxBytes);
+    expect(parts.reduce((n, part) => n + scanExportRequest('traces', part).itemCount, 0)).toBe(spanCount);
   });
 
   it('refuses a single record larger than the limit, naming its service', () => {

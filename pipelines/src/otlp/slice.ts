@@ -7,9 +7,11 @@ import { decodeResource } from './decode-common.ts';
 import { splitMetric } from './metric-split.ts';
 import {
   buildRequest,
+  framed,
   payloadStart,
   type Range,
   type ResourceFrame,
+  rangeBytes,
   readFraming,
   type Selection,
   selectionSize,
@@ -64,22 +66,39 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Selections of one oversized resource entry, each fitting `maxBytes`, items in order. */
+/**
+ * Selections of one oversized resource entry, each fitting `maxBytes`, items in order. Sizes are
+ * kept as running sums (a request can hold millions of tiny items: measuring the selection per
+ * added item was quadratic, minutes for one 2 MB request of empty spans).
+ */
 function splitResource(signal: Signal, bytes: Uint8Array, resource: ResourceFrame, maxBytes: number): Selection[] {
   const selections: Selection[] = [];
+  const envelopeBytes = rangeBytes(resource.envelope);
   let current: Selection = { resource, scopes: [] };
+  // Framed bytes of the scope entries of `current` before the open one.
+  let closedBytes = 0;
   const flush = () => {
     if (current.scopes.length > 0) selections.push(current);
     current = { resource, scopes: [] };
+    closedBytes = 0;
   };
   for (const scope of resource.scopes) {
+    const scopeEnvelopeBytes = rangeBytes(scope.envelope);
     let open: { scope: typeof scope; items: Range[] } = { scope, items: [] };
+    let openItemBytes = 0;
     const startScope = () => {
       open = { scope, items: [] };
+      openItemBytes = 0;
       current.scopes.push(open);
     };
+    const fits = (extra: number) =>
+      framed(envelopeBytes + closedBytes + framed(scopeEnvelopeBytes + openItemBytes + extra)) <= maxBytes;
+    const add = (item: Range, length: number) => {
+      open.items.push(item);
+      openItemBytes += length;
+    };
     startScope();
-    if (selectionSize(current) > maxBytes) {
+    if (!fits(0)) {
       // Even an empty scope entry does not fit beside what is already here.
       current.scopes.pop();
       flush();
@@ -88,16 +107,19 @@ function splitResource(signal: Signal, bytes: Uint8Array, resource: ResourceFram
     const pending = scope.items.slice().reverse();
     while (pending.length > 0) {
       const item = pending.pop()!;
-      open.items.push(item);
-      if (selectionSize(current) <= maxBytes) continue;
-      open.items.pop();
+      const length = item.end - item.start;
+      if (fits(length)) {
+        add(item, length);
+        continue;
+      }
       if (open.items.length > 0 || current.scopes.length > 1) {
         if (open.items.length === 0) current.scopes.pop();
         flush();
         startScope();
-        open.items.push(item);
-        if (selectionSize(current) <= maxBytes) continue;
-        open.items.pop();
+        if (fits(length)) {
+          add(item, length);
+          continue;
+        }
       }
       // The item does not fit even alone: a metric can still be cut between its data points.
       const alone = selectionSize({ resource, scopes: [{ scope, items: [] }] });
@@ -106,6 +128,7 @@ function splitResource(signal: Signal, bytes: Uint8Array, resource: ResourceFram
       if (pieces === undefined) throw tooLarge(bytes, resource, item, maxBytes);
       for (let i = pieces.length - 1; i >= 0; i--) pending.push(pieces[i]);
     }
+    closedBytes += framed(scopeEnvelopeBytes + openItemBytes);
   }
   flush();
   return selections;

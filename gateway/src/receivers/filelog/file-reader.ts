@@ -215,7 +215,13 @@ export class FileReader {
 
   /** Bytes of complete lines handled from `buffer` (0 when the first line is not complete). */
   #lines(buffer: Buffer, length: number, batch: LogBatch): number {
-    const asBytes = this.#linesAsBytes && batch.encodeAsAdded && validText(buffer, length);
+    // A file found to be Docker or CRI (format auto) is not checked: its lines are parsed anyway.
+    const asBytes =
+      this.#linesAsBytes &&
+      this.#format !== 'docker' &&
+      this.#format !== 'cri' &&
+      batch.encodeAsAdded &&
+      validText(buffer, length);
     let position = 0;
     while (position < length && !batch.full) {
       const newline = buffer.indexOf(10, position);

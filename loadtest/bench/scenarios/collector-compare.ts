@@ -17,7 +17,7 @@ import { collectorAcceptedSpans, otelgateAcceptedSpans } from '../../collector/a
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { type CollectorAckMode, type CollectorSink, ingestToKafkaConfig } from '../../collector/collector-config.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
-import { createTopic } from '../../collector/create-topic.ts';
+import { createTopic, deleteTopics } from '../../collector/create-topic.ts';
 import { runLoad } from '../run-load.ts';
 import { runTelemetrygen } from '../../collector/run-telemetrygen.ts';
 import { cpuSeconds, peakRssBytes, resetPeakRss } from '../proc-sampler.ts';
@@ -61,12 +61,13 @@ interface Target {
 }
 
 async function startOtelgate(onKafka = otelgateOnKafka): Promise<Target> {
+  const topic = uniqueName('bench-otelgate');
   const buffer = onKafka
     ? {
         buffer: {
           kafka: {
             brokers,
-            topics: { traces: uniqueName('bench-otelgate') },
+            topics: { traces: topic },
             compression: 'none', // the Collector's kafka exporter default
             autoCreateTopics: { partitions: PARTITIONS },
           },
@@ -88,6 +89,7 @@ async function startOtelgate(onKafka = otelgateOnKafka): Promise<Target> {
     async stop() {
       await gateway.kill('SIGTERM');
       rmSync(gateway.dir, { recursive: true, force: true });
+      if (onKafka) await deleteTopics(brokers, [topic]);
     },
   };
 }
@@ -107,6 +109,7 @@ async function startOtelcol(ackMode: CollectorAckMode, sink: CollectorSink = 'ka
     async stop() {
       await collector.kill();
       rmSync(collector.dir, { recursive: true, force: true });
+      await deleteTopics(brokers, [topic]);
     },
   };
 }

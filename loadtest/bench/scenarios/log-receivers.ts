@@ -25,7 +25,7 @@ import { shippedNodeFlags, startGatewayProcess } from '../../../test/support/gat
 import { sumCounter } from '../../collector/accepted-spans.ts';
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
-import { createTopic } from '../../collector/create-topic.ts';
+import { createTopic, deleteTopics } from '../../collector/create-topic.ts';
 import { cpuSeconds, peakRssBytes, resetPeakRss, rssBytes } from '../proc-sampler.ts';
 
 const { values } = parseArgs({
@@ -90,6 +90,7 @@ interface Target {
 }
 
 async function startOtelgate(): Promise<Target> {
+  const topic = uniqueName('bench-otelgate-logs');
   const watchDir = mkdtempSync(join(work, 'otelgate-'));
   const syslogPort = await freePort();
   const samples = values.memory ? join(watchDir, 'memory-samples') : undefined;
@@ -113,7 +114,7 @@ async function startOtelgate(): Promise<Target> {
       buffer: {
         kafka: {
           brokers,
-          topics: { logs: uniqueName('bench-otelgate-logs') },
+          topics: { logs: topic },
           compression: 'none', // the Collector's kafka exporter default
           autoCreateTopics: { partitions: PARTITIONS },
         },
@@ -144,6 +145,7 @@ async function startOtelgate(): Promise<Target> {
     async stop() {
       await gateway.kill('SIGTERM');
       rmSync(gateway.dir, { recursive: true, force: true });
+      await deleteTopics(brokers, [topic]);
     },
   };
 }
@@ -195,6 +197,7 @@ async function startOtelcol(): Promise<Target> {
     async stop() {
       await collector.kill();
       rmSync(collector.dir, { recursive: true, force: true });
+      await deleteTopics(brokers, [topic]);
     },
   };
 }

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { startKafka } from '../../../test/kafka/kafka-service.ts';
 import { shippedNodeFlags, startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { sumCounter } from '../../collector/accepted-spans.ts';
-import { createTopic } from '../../collector/create-topic.ts';
+import { createTopic, deleteTopics } from '../../collector/create-topic.ts';
 import { fillTopic } from '../../collector/fill-topic.ts';
 import { SPANS_PER_MESSAGE, tracesMessage } from '../../collector/worker-payloads.ts';
 import { cpuSeconds, peakRssBytes } from '../proc-sampler.ts';
@@ -178,6 +178,7 @@ async function drain(c: Case): Promise<Record<string, number | string> | undefin
   } finally {
     await gateway.kill('SIGTERM');
     rmSync(gateway.dir, { recursive: true, force: true });
+    await deleteTopics(brokers, [topic, `${runId}-idle-metrics`, `${runId}-idle-logs`]);
   }
 }
 

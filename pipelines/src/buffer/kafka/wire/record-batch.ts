@@ -1,6 +1,7 @@
 // Encodes one Kafka record batch (magic 2): the framing, the records (compressed as a block when
 // a codec is set) and the CRC-32C over everything from the attributes on. One batch per partition
 // per Produce request. Layout: the Kafka protocol's "Record Batch" format.
+import type { BatchPool } from './batch-pool.ts';
 import { COMPRESSION_IDS, type Compression, type Compressor } from './compression.ts';
 import { crc32c } from './crc32c.ts';
 import { Writer } from './writer.ts';
@@ -70,16 +71,18 @@ function writeRecords(w: Writer, records: readonly ProduceRecord[]): void {
  * The batch's bytes without the producer fields and the CRC: `stampBatch` writes those right
  * before the batch is sent, so sequence numbers follow the order batches reach the broker even
  * when an earlier one took longer to compress. `compress` set means `codec` is not `none`.
+ * With `pool`, the batch is written into a pooled buffer: the caller releases it once sent.
  */
 export async function encodeRecordBatch(
   records: readonly ProduceRecord[],
   codec: Compression,
   compress: Compressor | undefined,
   timestamp = Date.now(),
+  pool?: BatchPool,
 ): Promise<Buffer> {
   let size = 61;
   for (const r of records) size += r.value.length + (r.key?.length ?? 0) + 32;
-  const w = new Writer(size);
+  const w = new Writer(pool ? pool.acquire(size) : size);
   w.int64(0); // base offset: the broker assigns
   const lengthAt = w.reserve32();
   w.int32(-1); // partition leader epoch
@@ -91,9 +94,15 @@ export async function encodeRecordBatch(
   w.int64(-1).int16(-1).int32(-1); // producer id, epoch, base sequence: stampBatch
   w.int32(records.length);
   if (compress) {
-    const plain = new Writer(size);
+    const scratch = pool?.acquire(size);
+    const plain = new Writer(scratch ?? size);
     writeRecords(plain, records);
-    w.raw(await compress(plain.bytes()));
+    try {
+      w.raw(await compress(plain.bytes()));
+    } finally {
+      // The codecs are done with their input once they resolve (or fail).
+      if (scratch) pool?.release(scratch);
+    }
   } else {
     writeRecords(w, records);
   }

@@ -11,7 +11,12 @@
 // gone, too few in-sync replicas, timeout) is resent after a metadata refresh and a backoff, up to
 // `retries` times. Any failure also retires the producer id: the next batches start from sequence
 // 0 under a new one, so a batch lost in between can never leave later ones refused as out of order.
+//
+// Batch buffers come from a small pool (batch-pool.ts) and go back once the broker answered the
+// request carrying them, or once the send gave up on them: a batch awaiting its retry keeps its
+// buffer, and its bytes, until it is resent.
 import { backoffDelay, sleep } from '../../../delivery/backoff.ts';
+import { BatchPool } from './batch-pool.ts';
 import type { Cluster } from './cluster.ts';
 import type { Compression, Compressor } from './compression.ts';
 import { KafkaConnectionError, KafkaProtocolError } from './error-codes.ts';
@@ -48,6 +53,7 @@ export class WireProducer {
   #id: Promise<ProducerId> | undefined;
   #current: ProducerId | undefined;
   #roundRobin = 0;
+  readonly #pool = new BatchPool();
 
   constructor(cluster: Cluster, options: WireProducerOptions) {
     this.#cluster = cluster;
@@ -75,6 +81,8 @@ export class WireProducer {
       history.push(...new Set(errors));
       const fatal = errors.find((e) => !(e as { canRetry?: boolean }).canRetry);
       if (fatal || attempt >= this.#options.retries) {
+        // Every request of the attempt is settled: answered, or its connection destroyed.
+        for (const f of failed.values()) this.#pool.release(f.batch);
         throw Object.assign(new Error(`producing to ${topic} failed: ${(fatal ?? history[0]).message}`), {
           errors: history,
         });
@@ -131,7 +139,13 @@ export class WireProducer {
         partition,
         batch: Buffer.isBuffer(records)
           ? records
-          : await encodeRecordBatch(records, this.#options.compression, this.#options.compressor),
+          : await encodeRecordBatch(
+              records,
+              this.#options.compression,
+              this.#options.compressor,
+              undefined,
+              this.#pool,
+            ),
       })),
     );
     const meta = this.#cluster.metadata.topics.get(topic);
@@ -178,6 +192,8 @@ export class WireProducer {
             if (PRODUCER_STATE.has(result.errorCode)) Object.assign(error, { canRetry: true });
             failed.set(result.partition, { error, batch: batches.get(result.partition) as Buffer });
           }
+          // Answered: the broker has read every byte of these batches.
+          for (const item of items) if (!failed.has(item.partition)) this.#pool.release(item.batch);
         } catch (error) {
           const e = error instanceof Error ? error : new KafkaConnectionError(String(error));
           for (const item of items) failed.set(item.partition, { error: e, batch: item.batch });

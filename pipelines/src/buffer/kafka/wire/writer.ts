@@ -8,8 +8,9 @@ export class Writer {
   #attached: { at: number; buf: Buffer }[] = [];
   #attachedBytes = 0;
 
-  constructor(initial = 256) {
-    this.#buf = Buffer.allocUnsafe(initial);
+  /** `initial`: a size, or a buffer to write into (a pooled one; outgrowing it moves to a new one). */
+  constructor(initial: number | Buffer = 256) {
+    this.#buf = typeof initial === 'number' ? Buffer.allocUnsafe(initial) : initial;
   }
 
   /** Bytes written, attached buffers included. */

@@ -119,14 +119,15 @@ export const kafkaBufferConfigSchema = z
           .default(4 * MiB),
         /**
          * Fetched records held in memory (all partitions); past this, fetching pauses. A worker
-         * works on at most process.maxBytesInFlight (8 MiB) at once, so 16 MiB keeps it fed; more
-         * only holds memory while a slow exporter works (docs/BENCHMARKS.md, worker drain).
+         * works on at most process.maxBytesInFlight (8 MiB) at once, and the client keeps fetching
+         * into its own stream buffer past this, so 8 MiB keeps it fed; more only holds memory while
+         * a slow exporter works (docs/BENCHMARKS.md, worker drain).
          */
         maxBufferedBytes: z
           .number()
           .int()
           .min(MiB)
-          .default(16 * MiB),
+          .default(8 * MiB),
         /** Backoff after a handler rejects: starts here, doubles per failure, capped at `retryMaxMs`. */
         retryInitialMs: z.number().int().min(1).default(100),
         retryMaxMs: z.number().int().min(1).default(30_000),

@@ -121,6 +121,19 @@ describe('LogRecordsWriter', () => {
     expect(writer.bytes).toBeLessThan(bytes.length);
   });
 
+  it('writes string attributes of their own per record (empty, multi-byte, past one varint byte) as the generic encoder does', () => {
+    const values = ['', 'a', 'é✓😀', 'v'.repeat(127), 'w'.repeat(128), 'x'.repeat(300)];
+    const keys = ['', 'syslog.procid', 'ключ', 'k'.repeat(130)];
+    const records = keys.flatMap((key) =>
+      values.map((value, i) =>
+        record(`message ${i}`, [str(key, value), str('syslog.msgid', `${key.length}-${i}`)], { severityNumber: 9 }),
+      ),
+    );
+    const writer = new LogRecordsWriter(resource, 'otelgate/test', false, 8);
+    for (const item of records) writer.add(item);
+    expect(writer.finish().equals(Buffer.from(encodeLogs(logsData(records))))).toBe(true);
+  });
+
   it('writes lines added as bytes (addLine), mixed with records, as the generic encoder writes their records', () => {
     const attributes = [str('log.file.path', '/var/log/app.log'), str('log.file.name', 'app.log')];
     const writer = new LogRecordsWriter(resource, 'otelgate/test', true, 8);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SyslogConfig } from './config.ts';
 import type { SyslogDropReason, SyslogMetrics } from './metrics.ts';
 import type { RecordBatcher } from './record-batcher.ts';
-import { parseSyslog } from './syslog-parser.ts';
+import { type ParseOptions, parseSyslog } from './syslog-parser.ts';
 import { toLogRecord } from './syslog-record.ts';
 
 /** A drop is logged at most this often per reason (the counters have every one). */
@@ -12,19 +12,20 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 export type Transport = 'udp' | 'tcp';
 
 export class MessageHandler {
-  readonly #config: SyslogConfig;
   readonly #batcher: RecordBatcher;
   readonly #metrics: SyslogMetrics;
   readonly #logger: Logger;
   readonly #lastLogged = new Map<string, number>();
   /** The observed time of the last message, reused within the same millisecond (no BigInt per message). */
   #observed = { ms: 0, ns: 0n };
+  /** One options object for every message, its `now` set per message. */
+  readonly #parseOptions: ParseOptions;
 
   constructor(config: SyslogConfig, batcher: RecordBatcher, metrics: SyslogMetrics, logger: Logger) {
-    this.#config = config;
     this.#batcher = batcher;
     this.#metrics = metrics;
     this.#logger = logger;
+    this.#parseOptions = { protocol: config.protocol, utc: config.timezone === 'UTC', now: 0 };
   }
 
   /** Parses and queues `bytes`; false when the batcher is full (the message was not queued). */
@@ -37,7 +38,8 @@ export class MessageHandler {
     while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13 || bytes[end - 1] === 0)) end--;
     const text = bytes.toString('utf8', 0, end);
     const now = Date.now();
-    const parsed = parseSyslog(text, { protocol: this.#config.protocol, utc: this.#config.timezone === 'UTC', now });
+    this.#parseOptions.now = now;
+    const parsed = parseSyslog(text, this.#parseOptions);
     if (typeof parsed === 'string') {
       this.drop(transport, 'malformed', parsed, peerAddress);
       return true;

@@ -60,15 +60,27 @@ function nil(field: string): string | undefined {
 }
 
 function parse5424(text: string, from: number, facility: number, severity: number): SyslogMessage | string {
-  const fields: string[] = [];
-  let position = from;
-  for (let i = 0; i < 5; i++) {
-    const space = text.indexOf(' ', position);
-    if (space < 0) return 'RFC 5424 header is cut short';
-    fields.push(text.slice(position, space));
-    position = space + 1;
-  }
-  const [timestamp, hostname, appname, procid, msgid] = fields;
+  // The five header fields, each up to the next space (no array per message).
+  let space = text.indexOf(' ', from);
+  if (space < 0) return 'RFC 5424 header is cut short';
+  const timestamp = text.slice(from, space);
+  let position = space + 1;
+  space = text.indexOf(' ', position);
+  if (space < 0) return 'RFC 5424 header is cut short';
+  const hostname = text.slice(position, space);
+  position = space + 1;
+  space = text.indexOf(' ', position);
+  if (space < 0) return 'RFC 5424 header is cut short';
+  const appname = text.slice(position, space);
+  position = space + 1;
+  space = text.indexOf(' ', position);
+  if (space < 0) return 'RFC 5424 header is cut short';
+  const procid = text.slice(position, space);
+  position = space + 1;
+  space = text.indexOf(' ', position);
+  if (space < 0) return 'RFC 5424 header is cut short';
+  const msgid = text.slice(position, space);
+  position = space + 1;
   let timeUnixNano = 0n;
   if (timestamp !== '-') {
     const parsed = rfc3339ToUnixNano(timestamp);

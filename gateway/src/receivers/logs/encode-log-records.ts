@@ -97,17 +97,28 @@ function sharedEntries(list: KeyValue[]): RecordEntries | undefined {
  */
 function attributesLength(list: KeyValue[], shared: boolean): number {
   if (shared) return sharedEntries(list)?.length ?? -1;
+  measuredList = undefined;
   let length = 0;
-  for (const kv of list) {
-    const entry = entryOf(kv);
+  for (let i = 0; i < list.length; i++) {
+    const entry = entryOf(list[i]);
     if (!entry) return -1;
+    measuredEntries[i] = entry;
     length += entry.length;
   }
+  if (measuredEntries.length > list.length) measuredEntries.length = list.length;
+  measuredList = list;
   return length;
 }
 
+/**
+ * The entries of the list of its own measured last: LogRecordsWriter writes a record right after
+ * measuring it, so they are written from here without looking each KeyValue up again.
+ */
+let measuredList: KeyValue[] | undefined;
+const measuredEntries: Buffer[] = [];
+
 function writeAttributes(out: Buffer, pos: number, list: KeyValue[], shared: boolean): number {
-  const parts = shared ? listCache.get(list)!.parts : undefined;
+  const parts = shared ? listCache.get(list)!.parts : list === measuredList ? measuredEntries : undefined;
   if (parts) {
     for (const part of parts) {
       out.set(part, pos);

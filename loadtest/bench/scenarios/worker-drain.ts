@@ -41,10 +41,14 @@ interface Case {
   processors?: string[];
   /** buffer.kafka.consumer overrides. */
   consumer?: Record<string, unknown>;
+  /** process section overrides (e.g. maxItemsInFlight). */
+  process?: Record<string, unknown>;
 }
 // For the BENCH_WORKER_FLAGS case: BENCH_DRAIN_EXPORTER=elasticsearch, BENCH_DRAIN_CONSUMER='{"maxBufferedBytes":16777216}', BENCH_DRAIN_PROCESSORS=redact,errors.
 const extraConsumer = process.env.BENCH_DRAIN_CONSUMER ? JSON.parse(process.env.BENCH_DRAIN_CONSUMER) : undefined;
 const extraProcessors = process.env.BENCH_DRAIN_PROCESSORS?.split(',').filter(Boolean);
+// process section overrides for that case, e.g. BENCH_DRAIN_PROCESS='{"maxItemsInFlight":16384}'.
+const extraProcess = process.env.BENCH_DRAIN_PROCESS ? JSON.parse(process.env.BENCH_DRAIN_PROCESS) : undefined;
 // Elasticsearch exporter overrides for every Elasticsearch case, e.g. BENCH_DRAIN_ES='{"maxDocsPerBulk":1000}'.
 const esOverrides = process.env.BENCH_DRAIN_ES ? JSON.parse(process.env.BENCH_DRAIN_ES) : {};
 const cases: Case[] = [
@@ -59,13 +63,14 @@ const cases: Case[] = [
   ...(extraFlags
     ? [
         {
-          name: `Kafka → ${process.env.BENCH_DRAIN_EXPORTER ?? 'debug'}, ${extraFlags.join(' ')}${extraConsumer ? ` ${JSON.stringify(extraConsumer)}` : ''}${extraProcessors ? ` processors ${extraProcessors}` : ''}`,
+          name: `Kafka → ${process.env.BENCH_DRAIN_EXPORTER ?? 'debug'}, ${extraFlags.join(' ')}${extraConsumer ? ` ${JSON.stringify(extraConsumer)}` : ''}${extraProcessors ? ` processors ${extraProcessors}` : ''}${extraProcess ? ` process ${JSON.stringify(extraProcess)}` : ''}`,
           exporter: (process.env.BENCH_DRAIN_EXPORTER === 'elasticsearch'
             ? 'elasticsearch'
             : 'debug') as Case['exporter'],
           nodeFlags: extraFlags,
           consumer: extraConsumer,
           processors: extraProcessors,
+          process: extraProcess,
         },
       ]
     : []),
@@ -141,6 +146,7 @@ async function drain(c: Case): Promise<Record<string, number | string> | undefin
           }
         : { traces: { exporters: [c.exporter] } },
       ...(c.unbounded ? { process: { maxItemsInFlight: 100_000_000, maxBytesInFlight: 2 ** 31 } } : {}),
+      ...(c.process ? { process: c.process } : {}),
     },
     bundled: true,
     nodeFlags: c.nodeFlags,

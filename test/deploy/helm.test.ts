@@ -127,7 +127,7 @@ describe('deploy/helm/otelgate', () => {
     const mib = (quantity: string) => Number.parseInt(quantity, 10) * (quantity.endsWith('Gi') ? 1024 : 1);
     for (const [deployment, semiSpace] of [
       ['gw-otelgate-ingest', 4],
-      ['gw-otelgate-worker', 32],
+      ['gw-otelgate-worker', 8],
     ] as const) {
       const spec = container(find(objects, 'Deployment', deployment));
       const nodeOptions = spec.env.find((variable: { name: string }) => variable.name === 'NODE_OPTIONS').value;

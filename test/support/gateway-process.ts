@@ -11,7 +11,7 @@ const CLI = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 const BUNDLE = process.env.OTELGATE_BUNDLE ?? fileURLToPath(new URL('../../dist/otelgate.mjs', import.meta.url));
 /** The V8 flags the image and `./run start` give the gateway, by role (see docs/OPERATIONS.md, "Memory"). */
 export function shippedNodeFlags(role: unknown): string[] {
-  if (role === 'process') return ['--max-semi-space-size=16', '--max-old-space-size=192'];
+  if (role === 'process') return ['--max-semi-space-size=8', '--max-old-space-size=192'];
   return role === 'ingest' ? ['--max-semi-space-size=4', '--max-old-space-size=320'] : ['--max-semi-space-size=4'];
 }
 

@@ -14,13 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Admin } from '@platformatic/kafka';
 import { startKafka } from '../../../test/kafka/kafka-service.ts';
 import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { sumCounter } from '../../collector/accepted-spans.ts';
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { kafkaToSinkConfig, type WorkerAckMode, type WorkerSink } from '../../collector/collector-config.ts';
 import { collectorPorts, startCollector } from '../../collector/collector-process.ts';
+import { deleteTopics } from '../../collector/create-topic.ts';
 import { fillTopic } from '../../collector/fill-topic.ts';
 import { countSamples } from '../../collector/prometheus-samples.ts';
 import {
@@ -228,7 +228,7 @@ async function measure(name: CaseName, round: number): Promise<void> {
     await worker.stop();
   }
   await verifySink(name, runId, expected - (mayDrop ? dropped : 0), round);
-  await deleteTopic(topic);
+  await deleteTopics(brokers, [topic]);
 }
 
 async function promSamples(runId: string): Promise<number> {
@@ -264,17 +264,6 @@ async function deleteIndices(pattern: string): Promise<void> {
   for (const stream of resolved.data_streams ?? [])
     await fetch(`${esUrl}/_data_stream/${stream.name}`, { method: 'DELETE' });
   for (const index of resolved.indices ?? []) await fetch(`${esUrl}/${index.name}`, { method: 'DELETE' });
-}
-
-async function deleteTopic(topic: string): Promise<void> {
-  const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: brokers });
-  try {
-    await admin.deleteTopics({ topics: [topic] });
-  } catch {
-    // a leftover topic costs disk on the bench broker only
-  } finally {
-    await admin.close();
-  }
 }
 
 async function startService(name: string, port: number | undefined, key: string): Promise<string> {

@@ -20,7 +20,7 @@ export function varintSize(n: number): number {
 
 /**
  * Writes `n` (0 <= n < 2^53) as a varint at `pos`; returns the position after it. The one varint
- * writer of the codec, the re-slicing of requests, remote write and the gRPC status.
+ * writer of the codec, the re-slicing of requests, remote write, the gRPC status and the Kafka client.
  */
 export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
   // Above 31 bits (millisecond timestamps, large lengths): 7 bits at a time in float arithmetic

@@ -1,5 +1,6 @@
 // Builds one Kafka request: big-endian integers, varints and the "compact" (flexible version)
 // strings and arrays, into a buffer that grows by doubling.
+import { writeVarint } from '../../../otlp/wire-writer.ts';
 
 export class Writer {
   #buf: Buffer;
@@ -66,14 +67,10 @@ export class Writer {
     return this.int8(v ? 1 : 0);
   }
 
-  /** Unsigned varint (protobuf style), for compact lengths. */
+  /** Unsigned 32-bit varint (protobuf style), for compact lengths. */
   uvarint(v: number): this {
     this.#room(5);
-    while (v > 0x7f) {
-      this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.#buf[this.#pos++] = v;
+    this.#pos = writeVarint(this.#buf, this.#pos, v);
     return this;
   }
 

@@ -99,6 +99,11 @@ export class CheckpointStore {
     return checkpoint;
   }
 
+  /** Gives a claimed checkpoint back (its file is not ready to take it yet). */
+  unclaim(checkpoint: Checkpoint): void {
+    this.#unclaimed.push(checkpoint);
+  }
+
   /** Forgets checkpoints no file claimed (files gone while we were down). */
   dropUnclaimed(): void {
     this.#unclaimed = [];

@@ -16,6 +16,13 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 /** A file that lost its path is closed after it has been quiet this long (a writer may still hold it). */
 const GONE_GRACE_MS = 1_000;
+/**
+ * Checkpoints read at start that no file claimed are kept this long (and at least this many
+ * polls): a file rotated while a poll lists the directory (renamed, or copied then truncated) is
+ * only seen under its new name by a later poll, and must still find its checkpoint there.
+ */
+const UNCLAIMED_GRACE_MS = 2_000;
+const UNCLAIMED_GRACE_POLLS = 3;
 
 /** Where reading a newly followed file starts, and what of that is durable (its checkpoint). */
 interface Start {
@@ -40,6 +47,9 @@ export class FilelogReceiver {
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #firstPoll = true;
+  #polls = 0;
+  readonly #startedAt = Date.now();
+  #unclaimedDropped = false;
   /** The last append succeeded but the checkpoint file still shows it pending. */
   #checkpointStale = false;
   /** What truncated files held before (copytruncate): their copy, found next, continues from there. */
@@ -141,11 +151,16 @@ export class FilelogReceiver {
         shared.metrics.rotations.add(1, { kind: 'rename' });
       }
     }
-    if (this.#firstPoll) {
-      this.#firstPoll = false;
-      checkpoints.dropUnclaimed();
+    this.#polls++;
+    const unclaimedExpired = this.#polls >= UNCLAIMED_GRACE_POLLS && Date.now() - this.#startedAt >= UNCLAIMED_GRACE_MS;
+    if (unclaimedExpired && !this.#unclaimedDropped) {
+      this.#unclaimedDropped = true;
+      checkpoints.dropUnclaimed(); // files gone while we were down
+      this.#writeCheckpoints();
+    } else if (this.#firstPoll) {
       this.#writeCheckpoints();
     }
+    this.#firstPoll = false;
   }
 
   #open(path: string, stats: Stats, batch: LogBatch): FileReader | undefined {
@@ -171,7 +186,14 @@ export class FilelogReceiver {
     const reader = new FileReader(path, fd, identity, 0, shared);
     const checkpoint = checkpoints.claim(path, reader.fingerprint.bytes);
     let start: Start = { offset: 0, durable: 0, replay: [] };
+    if (checkpoint && checkpoint.offset > identity.size && !this.#unclaimedDropped) {
+      // Shorter than where its checkpoint is: a copy still being written. Wait for the rest.
+      checkpoints.unclaim(checkpoint);
+      reader.close();
+      return undefined;
+    }
     if (checkpoint) {
+      // Still shorter after the grace: truncated and rewritten with the same first bytes.
       const offset = checkpoint.offset <= identity.size ? checkpoint.offset : 0;
       const replay =
         checkpoint.pending && offset === checkpoint.offset

@@ -93,3 +93,28 @@ it('re-sends the lines of an append cut by a kill identically, from the copy of 
   await restart.stop(); // the first one is left hanging in its append, as a killed process would
   for (const line of lines) expect([...(deliveries.get(line) ?? [])], line).toHaveLength(1);
 });
+
+it('finds the checkpoint of a file whose rotated copy appears only after the first poll of a restart', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'filelog-late-copy-'));
+  const path = join(root, 'app.log');
+  const lines = Array.from({ length: 6 }, (_, i) => `line ${i} ${'x'.repeat(300)}`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const deliveries: Deliveries = new Map();
+  const first = start(root, 100, async (body) => record(deliveries, body));
+  await until(() => lines.every((line) => deliveries.has(line)));
+  await first.stop();
+
+  // Copytruncate caught by the restart: the original is truncated before it starts, the copy
+  // (a new file with the old content) is listed only by a later poll.
+  truncateSync(path, 0);
+  appendFileSync(path, 'after the truncation\n');
+  const restart = start(root, 100, async (body) => record(deliveries, body));
+  await until(() => deliveries.has('after the truncation'));
+  writeFileSync(`${path}.1`, `${lines.join('\n')}\n`);
+  appendFileSync(`${path}.1`, 'written to the copy\n');
+  await until(() => deliveries.has('written to the copy'));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // nothing else arrives
+
+  await restart.stop();
+  for (const line of lines) expect([...(deliveries.get(line) ?? [])], line).toHaveLength(1);
+});

@@ -169,6 +169,22 @@ describe('unary gRPC server on node:http2', () => {
     expect(decodeURIComponent(String(snappy['grpc-message']))).toContain('grpc-encoding "snappy"');
   });
 
+  it('refuses a malformed grpc-timeout with INTERNAL naming it, and takes a well-formed one', async () => {
+    for (const timeout of ['', '5', '5s', '123456789S', '1.5S', 'S']) {
+      const answer = await rawRequest(
+        { 'content-type': 'application/grpc', 'grpc-timeout': timeout },
+        frame(Buffer.from('a')),
+      );
+      expect(answer['grpc-status'], timeout).toBe(String(grpc.status.INTERNAL));
+      expect(decodeURIComponent(String(answer['grpc-message']))).toContain(`malformed grpc-timeout "${timeout}"`);
+    }
+    const fine = await rawRequest(
+      { 'content-type': 'application/grpc', 'grpc-timeout': '99999999n' },
+      frame(Buffer.from('a')),
+    );
+    expect(fine['grpc-status']).toBe('0');
+  });
+
   it('answers a request that is not gRPC with HTTP 415', async () => {
     const answer = await rawRequest({ 'content-type': 'application/json' }, Buffer.from('{}'));
     expect(answer[':status']).toBe(415);

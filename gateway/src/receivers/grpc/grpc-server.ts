@@ -244,13 +244,27 @@ function serveStream(
     trailersOnly(stream, UNIMPLEMENTED, `unknown method ${path}`, undefined, calls);
     return;
   }
+  const timeout = first(headers['grpc-timeout']);
+  const callDeadlineMs = parseGrpcTimeout(timeout);
+  if (timeout !== undefined && callDeadlineMs === undefined) {
+    // As grpc-go answers it: a deadline the client meant to set cannot be guessed.
+    stream.resume();
+    trailersOnly(
+      stream,
+      INTERNAL,
+      `malformed grpc-timeout ${JSON.stringify(timeout)}: expected 1 to 8 digits and a unit (H, M, S, m, u or n), as in "5S"`,
+      undefined,
+      calls,
+    );
+    return;
+  }
   const socket = stream.session?.socket as Socket | undefined;
   const deadline = new ReadDeadline(
     {
       readTimeoutMs: options.readTimeoutMs ?? 30_000,
       idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
       minBytesPerSecond: 0,
-      callDeadlineMs: parseGrpcTimeout(first(headers['grpc-timeout'])),
+      callDeadlineMs,
       configPath: 'receivers.otlp.grpc',
       what: 'request message',
     },
@@ -282,7 +296,7 @@ const TIMEOUT_UNITS_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1
 
 /** `grpc-timeout` ("100m", "5S": at most 8 digits and a unit) in ms; undefined when absent or malformed. */
 export function parseGrpcTimeout(value: string | undefined): number | undefined {
-  if (!value) return undefined;
+  if (value === undefined) return undefined;
   const match = /^(\d{1,8})([HMSmun])$/.exec(value);
   return match ? Number(match[1]) * TIMEOUT_UNITS_MS[match[2]] : undefined;
 }

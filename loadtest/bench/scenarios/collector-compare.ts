@@ -8,11 +8,14 @@
 // otelgate/Collector in one run, are checked on the ratio rows (`targets`).
 //   node loadtest/bench/scenarios/collector-compare.ts [--quick] [--rounds N] [--seconds N] [--compare-only]
 // Needs loadtest/collector/build-collector.sh to have run. Kafka: test/services/kafka on its own port.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startKafka, uniqueName } from '../../../test/kafka/kafka-service.ts';
-import { startGatewayProcess } from '../../../test/support/gateway-process.ts';
+import { freePort } from '../../../test/support/free-port.ts';
+import { shippedNodeFlags, startGatewayProcess } from '../../../test/support/gateway-process.ts';
 import { collectorAcceptedSpans, otelgateAcceptedSpans } from '../../collector/accepted-spans.ts';
 import { collectorBinaries } from '../../collector/collector-binaries.ts';
 import { type CollectorAckMode, type CollectorSink, ingestToKafkaConfig } from '../../collector/collector-config.ts';
@@ -114,6 +117,31 @@ async function startOtelcol(ackMode: CollectorAckMode, sink: CollectorSink = 'ka
   };
 }
 
+/**
+ * The Node floor: a Node process (ingest's shipped V8 flags) that only reads each body and answers
+ * success (loadtest/collector/node-floor-server.ts). Its peak RSS under the same load is the least
+ * any gateway written for Node can hold here, whatever it does behind the socket.
+ */
+async function startNodeFloor(): Promise<Target> {
+  const [http, grpc] = [await freePort(), await freePort()];
+  const server = fileURLToPath(new URL('../../collector/node-floor-server.ts', import.meta.url));
+  const child = spawn(process.execPath, [...shippedNodeFlags('ingest'), server, String(http), String(grpc)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await once(child.stdout, 'data');
+  return {
+    name: 'node floor',
+    pid: child.pid!,
+    httpUrl: `http://127.0.0.1:${http}`,
+    grpcAddress: `127.0.0.1:${grpc}`,
+    acceptedSpans: async () => 0,
+    async stop() {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
+}
+
 type Transport = 'http' | 'grpc';
 interface Sample {
   spansPerSecond: number;
@@ -158,7 +186,7 @@ for (let round = 0; round < rounds; round++) {
   for (const transport of ['http', 'grpc'] as const) {
     // Fresh processes per transport, so one transport's peak RSS is not the other's left-over heap.
     // Both up together; only one is under load at a time; who goes first alternates by round.
-    const started = [await startOtelgate(), await startOtelcol('durable')];
+    const started = [await startOtelgate(), await startOtelcol('durable'), await startNodeFloor()];
     const targets = round % 2 === 0 ? started : [...started].reverse();
     for (const target of targets) {
       await load(target, transport, { durationSeconds: 1 }); // warm-up: JIT, connections
@@ -231,6 +259,15 @@ for (const transport of ['http', 'grpc'] as const) {
     case: `ratio otelgate/collector, ${label}`,
     figures: { ...ratio, targets: missed.length === 0 ? 'all met' : `missed: ${missed.join(' ')}` },
   });
+  // A Node process that does nothing but read and answer, under the same load: the floor of the memory ratio.
+  const floor = summary(`node floor ${transport}`);
+  const peakRss = (numerator: Record<string, number>, denominator: Record<string, number>) => ({
+    peak_rss_mib_at_20k: round(numerator.peak_rss_mib_at_20k / denominator.peak_rss_mib_at_20k),
+    peak_rss_mib_at_max: round(numerator.peak_rss_mib_at_max / denominator.peak_rss_mib_at_max),
+  });
+  rows.push({ case: `node floor (reads and answers only), ${label}`, figures: floor });
+  rows.push({ case: `ratio node floor/collector, ${label}`, figures: peakRss(floor, theirs) });
+  rows.push({ case: `ratio otelgate/node floor, ${label}`, figures: peakRss(ours, floor) });
 }
 
 // References, full runs only: the Collector as usually deployed (batch processor + sending queue:

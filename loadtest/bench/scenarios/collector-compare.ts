@@ -119,12 +119,12 @@ async function startOtelcol(ackMode: CollectorAckMode, sink: CollectorSink = 'ka
 
 /**
  * The Node floor: a Node process (ingest's shipped V8 flags) that only reads each body and answers
- * success (loadtest/collector/node-floor-server.ts). Its peak RSS under the same load is the least
+ * success (loadtest/collector/node-floor-server.mjs). Its peak RSS under the same load is the least
  * any gateway written for Node can hold here, whatever it does behind the socket.
  */
 async function startNodeFloor(): Promise<Target> {
   const [http, grpc] = [await freePort(), await freePort()];
-  const server = fileURLToPath(new URL('../../collector/node-floor-server.ts', import.meta.url));
+  const server = fileURLToPath(new URL('../../collector/node-floor-server.mjs', import.meta.url));
   const child = spawn(process.execPath, [...shippedNodeFlags('ingest'), server, String(http), String(grpc)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

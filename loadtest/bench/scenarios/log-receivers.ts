@@ -12,11 +12,15 @@
 // and prints the peak of each part per phase; `--only otelgate` leaves the Collector out;
 // `--filelog '{json}'`, `--syslog '{json}'` add options to otelgate's receivers (to compare settings);
 // `--cpu-prof <dir>` has otelgate write a CPU profile there (node --cpu-prof) when it stops;
-// `--receivers filelog` (or `syslog`) measures only that receiver.
+// `--receivers filelog` (or `syslog`) measures only that receiver. Each round also measures the
+// Node floor (log-floor-server.mjs: reads and counts the same lines, nothing else), for scale.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { startKafka, uniqueName } from '../../../test/kafka/kafka-service.ts';
@@ -202,6 +206,41 @@ async function startOtelcol(): Promise<Target> {
   };
 }
 
+/**
+ * The Node floor: a Node process (ingest's shipped V8 flags) that only reads the file and the TCP
+ * lines and counts them (loadtest/collector/log-floor-server.mjs). Its peak RSS is the least a
+ * log receiver written for Node holds here, whatever it does with the lines.
+ */
+async function startNodeFloor(): Promise<Target> {
+  const watchDir = mkdtempSync(join(work, 'floor-'));
+  const syslogPort = await freePort();
+  const server = fileURLToPath(new URL('../../collector/log-floor-server.mjs', import.meta.url));
+  const child = spawn(process.execPath, [...shippedNodeFlags('ingest'), server, watchDir, String(syslogPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const counts = { filelog: 0, syslog: 0 };
+  let ready = false;
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    for (const line of text.split('\n')) {
+      const [name, count] = line.split(' ');
+      if (name === 'ready') ready = true;
+      if (name === 'filelog' || name === 'syslog') counts[name] = Number(count);
+    }
+  });
+  while (!ready) await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    name: 'node floor',
+    pid: child.pid!,
+    watchDir,
+    syslogPort,
+    accepted: async (receiver) => counts[receiver],
+    async stop() {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
+}
+
 async function untilAccepted(target: Target, receiver: 'filelog' | 'syslog', count: number): Promise<void> {
   const deadline = Date.now() + 600_000;
   while ((await target.accepted(receiver)) < count) {
@@ -272,8 +311,8 @@ function memoryPeaks(path: string, from: number): Record<string, number> {
 const samples = new Map<string, Figures[]>();
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? [startOtelgate, startOtelcol] : [startOtelcol, startOtelgate];
-  for (const start of order) {
-    if (values.only === 'otelgate' && start === startOtelcol) continue;
+  for (const start of [...order, startNodeFloor]) {
+    if (values.only === 'otelgate' && start !== startOtelgate) continue;
     const target = await start();
     try {
       for (const receiver of RECEIVERS) {
@@ -309,6 +348,18 @@ for (const receiver of RECEIVERS) {
       targets: missed.length === 0 ? 'all met' : `missed: ${missed.join(', ')}`,
     },
   });
+  const floor = samples.get(`node floor ${receiver}`);
+  if (floor) {
+    const floorFigures = medians(floor);
+    rows.push({ case: `${receiver}: node floor (reads and counts lines only)`, figures: { ...floorFigures } });
+    rows.push({
+      case: `${receiver} peak RSS ratios`,
+      figures: {
+        node_floor_to_collector: round(floorFigures.peak_rss_mib / theirs.peak_rss_mib),
+        otelgate_to_node_floor: round(ours.peak_rss_mib / floorFigures.peak_rss_mib),
+      },
+    });
+  }
 }
 rmSync(work, { recursive: true, force: true });
 process.stdout.write(

@@ -2,7 +2,8 @@
 // server that read each request body and answer success, with nothing behind them (no decoding,
 // no scan, no buffer). node-floor.ts measures its peak RSS under the same load as the Collector,
 // which bounds from below what any Node gateway can reach (issue 14's memory target).
-//   node loadtest/collector/node-floor-server.ts <httpPort> <grpcPort>
+// Plain JavaScript: a .ts file would load Node's type stripper, ~20 MiB this process must not hold.
+//   node loadtest/collector/node-floor-server.mjs <httpPort> <grpcPort>
 import { createServer } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 
@@ -10,8 +11,8 @@ const [httpPort, grpcPort] = process.argv.slice(2).map(Number);
 const EMPTY_GRPC_MESSAGE = Buffer.alloc(5); // uncompressed, length 0: an empty Export*ServiceResponse
 
 createServer((request, response) => {
-  const chunks: Buffer[] = []; // held to the end, as a gateway must hold a body
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const chunks = []; // held to the end, as a gateway must hold a body
+  request.on('data', (chunk) => chunks.push(chunk));
   request.on('end', () => {
     response.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
     response.end();
@@ -20,8 +21,8 @@ createServer((request, response) => {
 
 createHttp2Server()
   .on('stream', (stream) => {
-    const chunks: Buffer[] = []; // held to the end, as a gateway must hold a message
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const chunks = []; // held to the end, as a gateway must hold a message
+    stream.on('data', (chunk) => chunks.push(chunk));
     stream.on('end', () => {
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));

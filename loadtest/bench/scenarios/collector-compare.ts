@@ -5,7 +5,8 @@
 // the output says which. Load: our load-generator.ts (100 spans/request, HTTP protobuf and gRPC) at a
 // fixed 20,000 spans/s and then at the maximum rate, each phase with its own CPU and peak RSS; then
 // telemetrygen at a fixed rate as a second, independent client. Issue 14's targets, as ratios
-// otelgate/Collector in one run, are checked on the ratio rows (`targets`).
+// otelgate/Collector in one run, are checked on the ratio rows (`targets`). A Node floor (a Node
+// process that only reads and answers) takes the same phases, for the memory ratio's scale.
 //   node loadtest/bench/scenarios/collector-compare.ts [--quick] [--rounds N] [--seconds N] [--compare-only]
 // Needs loadtest/collector/build-collector.sh to have run. Kafka: test/services/kafka on its own port.
 import { spawn } from 'node:child_process';

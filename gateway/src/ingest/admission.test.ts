@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { type EmbeddedLog, openEmbeddedLog } from '@otelgate/pipelines/buffer/embedded/open-embedded-log.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framed } from '@otelgate/pipelines/otlp/framing.ts';
 import { jsonToProto } from '@otelgate/pipelines/otlp/index.ts';
+import { writeFieldHeader } from '@otelgate/pipelines/otlp/wire-writer.ts';
 import { makeSpans, traceRequestJson, traceRequestProto } from '../../../test/support/otlp-payloads.ts';
 import { type SelfTelemetry, startSelfTelemetry } from '../telemetry/self-metrics.ts';
-import { Admission, REQUEST_OVERHEAD_BYTES } from './admission.ts';
+import { Admission, type AdmitRequest, REQUEST_OVERHEAD_BYTES } from './admission.ts';
 import { IngestService } from './ingest-service.ts';
 import { jsonDecodeEstimate } from './json-decode-estimate.ts';
 
@@ -37,6 +39,29 @@ function admission(maxInFlightBytes: number, tenantShare = 1, keyByTraceId = fal
     logger,
   });
   return new Admission({ ingest, metrics: telemetry.receiver, maxInFlightBytes, tenantShare, retryAfterSeconds: 3 });
+}
+
+/** Admits a request whose read charges and returns `body` whole, under tenant `default`. */
+function admitWhole(
+  limits: Admission,
+  body: Buffer,
+  {
+    signal = 'traces',
+    transport = 'http',
+    json = false,
+  }: Partial<Pick<AdmitRequest, 'signal' | 'transport' | 'json'>> = {},
+) {
+  return limits.admit({
+    signal,
+    transport,
+    tenant: 'default',
+    json,
+    peerAddress: undefined,
+    read: async (account) => {
+      account.charge(body.length);
+      return body;
+    },
+  });
 }
 
 describe('admission', () => {
@@ -141,18 +166,7 @@ describe('admission', () => {
     const limits = admission(1000 + REQUEST_OVERHEAD_BYTES + json.length + decode + proto.length - 1);
     const other = limits.open('default', 'http');
     other.charge(1000);
-    const admit = () =>
-      limits.admit({
-        signal: 'traces',
-        transport: 'http',
-        tenant: 'default',
-        json: true,
-        peerAddress: undefined,
-        read: async (account) => {
-          account.charge(json.length);
-          return json;
-        },
-      });
+    const admit = () => admitWhole(limits, json, { json: true });
     await expect(admit()).rejects.toMatchObject({ kind: 'resource-exhausted' });
     expect(limits.inFlightBytes).toBe(1000);
     other.release();
@@ -163,17 +177,7 @@ describe('admission', () => {
     // Half a million empty spans: 1.5 MB of body, ~32 MB of heap once parsed.
     const json = Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${'{},'.repeat(500_000)}{}]}]}]}`);
     const limits = admission(16 * 1024 * 1024);
-    const admitted = limits.admit({
-      signal: 'traces',
-      transport: 'http',
-      tenant: 'default',
-      json: true,
-      peerAddress: undefined,
-      read: async (account) => {
-        account.charge(json.length);
-        return json;
-      },
-    });
+    const admitted = admitWhole(limits, json, { json: true });
     await expect(admitted).rejects.toMatchObject({
       kind: 'payload-too-large',
       message: expect.stringMatching(
@@ -192,18 +196,7 @@ describe('admission', () => {
 
   it('charges the per-trace copies a trace request is split into while the buffer appends them', async () => {
     const body = traceRequestProto(makeSpans(20));
-    const admit = (limits: Admission) =>
-      limits.admit({
-        signal: 'traces',
-        transport: 'http',
-        tenant: 'default',
-        json: false,
-        peerAddress: undefined,
-        read: async (account) => {
-          account.charge(body.length);
-          return body;
-        },
-      });
+    const admit = (limits: Admission) => admitWhole(limits, body);
     // Room for the body but not for its copies as well: refused while another request holds 1000.
     const tight = admission(REQUEST_OVERHEAD_BYTES + body.length + 1000 + 100, 1, true);
     const other = tight.open('default', 'http');
@@ -218,20 +211,9 @@ describe('admission', () => {
     // 100,000 empty spans: 200 KB of protobuf, ~6 MB of heap once framed and grouped.
     const spans = Buffer.alloc(200_000);
     for (let index = 0; index < spans.length; index += 2) spans[index] = 0x12;
-    const scope = Buffer.concat([Buffer.from([0x12]), varint(spans.length), spans]);
-    const body = Buffer.concat([Buffer.from([0x0a]), varint(scope.length), scope]);
+    const body = lengthDelimited(1, lengthDelimited(2, spans));
     const limits = admission(4 * 1024 * 1024, 1, true);
-    const admitted = limits.admit({
-      signal: 'traces',
-      transport: 'grpc',
-      tenant: 'default',
-      json: false,
-      peerAddress: undefined,
-      read: async (account) => {
-        account.charge(body.length);
-        return body;
-      },
-    });
+    const admitted = admitWhole(limits, body, { transport: 'grpc' });
     await expect(admitted).rejects.toMatchObject({
       kind: 'payload-too-large',
       message:
@@ -241,13 +223,9 @@ describe('admission', () => {
   });
 });
 
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 127) {
-    bytes.push((rest & 127) | 128);
-    rest >>>= 7;
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
+/** A length-delimited protobuf field holding `payload`. */
+function lengthDelimited(field: number, payload: Buffer): Buffer {
+  const out = Buffer.alloc(framed(payload.length));
+  out.set(payload, writeFieldHeader(out, 0, field, payload.length));
+  return out;
 }

@@ -236,22 +236,7 @@ describe('HTTP/2 (gRPC)', () => {
       const frame = Buffer.alloc(5 + body.length);
       frame.writeUInt32BE(body.length, 1);
       body.copy(frame, 5);
-      const calls = Array.from(
-        { length: 50 },
-        () =>
-          new Promise<number>((resolve) => {
-            const stream = session.request({
-              ':method': 'POST',
-              ':path': EXPORT_PATH,
-              'content-type': 'application/grpc',
-              te: 'trailers',
-            });
-            stream.on('error', () => {});
-            stream.on('data', () => {});
-            stream.once('close', () => resolve(stream.rstCode));
-            stream.end(frame);
-          }),
-      );
+      const calls = Array.from({ length: 50 }, () => rawExportResetCode(session, frame));
       const codes = await Promise.all(calls);
       expect(new Set(codes)).toEqual(new Set([http2.constants.NGHTTP2_CANCEL]));
       expect(await refusals(gateway, 'grpc', 'write-timeout')).toBeGreaterThanOrEqual(50);
@@ -334,17 +319,7 @@ describe('connection cap', () => {
         unfinishedGrpcCall(session, { announcedBytes: 100_000, sentBytes: 10 }),
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const refused = await new Promise<number>((resolve) => {
-        const stream = session.request({
-          ':method': 'POST',
-          ':path': EXPORT_PATH,
-          'content-type': 'application/grpc',
-          te: 'trailers',
-        });
-        stream.on('error', () => {});
-        stream.once('close', () => resolve(stream.rstCode));
-        stream.end(Buffer.alloc(5));
-      });
+      const refused = await rawExportResetCode(session, Buffer.alloc(5));
       expect(refused).toBe(http2.constants.NGHTTP2_REFUSED_STREAM);
       expect(await refusals(capped, 'grpc', 'stream-limit')).toBeGreaterThanOrEqual(1);
       session.destroy();
@@ -385,3 +360,19 @@ describe('connection cap', () => {
     }
   });
 });
+
+/** Sends `frame` as one raw trace Export call; resolves with the stream's RST_STREAM code when it closes. */
+function rawExportResetCode(session: http2.ClientHttp2Session, frame: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': EXPORT_PATH,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    stream.on('error', () => {});
+    stream.on('data', () => {});
+    stream.once('close', () => resolve(stream.rstCode));
+    stream.end(frame);
+  });
+}

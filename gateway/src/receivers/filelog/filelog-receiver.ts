@@ -46,7 +46,7 @@ export class FilelogReceiver {
   #stopping = false;
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
-  #firstPoll = true;
+  /** Discovery polls finished; 0 during the first (where `startAt` applies on a first start). */
   #polls = 0;
   readonly #startedAt = Date.now();
   #unclaimedDropped = false;
@@ -151,16 +151,16 @@ export class FilelogReceiver {
         shared.metrics.rotations.add(1, { kind: 'rename' });
       }
     }
+    const firstPoll = this.#polls === 0;
     this.#polls++;
     const unclaimedExpired = this.#polls >= UNCLAIMED_GRACE_POLLS && Date.now() - this.#startedAt >= UNCLAIMED_GRACE_MS;
     if (unclaimedExpired && !this.#unclaimedDropped) {
       this.#unclaimedDropped = true;
       checkpoints.dropUnclaimed(); // files gone while we were down
       this.#writeCheckpoints();
-    } else if (this.#firstPoll) {
+    } else if (firstPoll) {
       this.#writeCheckpoints();
     }
-    this.#firstPoll = false;
   }
 
   #open(path: string, stats: Stats, batch: LogBatch): FileReader | undefined {
@@ -203,7 +203,7 @@ export class FilelogReceiver {
             }))
           : [];
       start = { offset, durable: offset, replay };
-    } else if (this.#firstPoll && !checkpoints.existed && config.startAt === 'end') {
+    } else if (this.#polls === 0 && !checkpoints.existed && config.startAt === 'end') {
       start = { offset: identity.size, durable: identity.size, replay: [] };
     } else {
       const copied = this.#copiedFrom(reader.fingerprint.bytes, identity.size, batch);
